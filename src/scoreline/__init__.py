@@ -1,0 +1,26 @@
+"""scoreline: many large language models as football forecasters.
+
+The public Python API::
+
+    from scoreline import load_config, Registry
+
+    config = load_config("scoreline.toml")
+    async with Registry(config) as registry:
+        result = await registry.call_with_fallback(model_id, system_prompt, user_prompt)
+"""
+
+from scoreline.config import Config, ConfigError, load_config
+from scoreline.llm import Attempt, CallResult, ProviderError, Registry
+
+__all__ = [
+    "Attempt",
+    "CallResult",
+    "Config",
+    "ConfigError",
+    "ProviderError",
+    "Registry",
+    "__version__",
+    "load_config",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,330 @@
+"""Configuration: one TOML file validated with pydantic, over a built-in catalog.
+
+Where the configuration comes from, first match wins: the ``path`` argument (``--config``),
+the ``SCORELINE_CONFIG`` environment variable, ``scoreline.toml`` in the working directory,
+else the built-in catalog alone.
+
+A file's ``[providers.NAME]`` tables are merged key by key over the catalog's providers, so a
+file can point ``together`` at another ``base_url`` without repeating anything else. A file's
+``[[models]]`` replace the catalog's models unless ``default_catalog = true``, in which case
+they are added to it (an entry with a catalog id replaces that entry). A file with no models
+keeps the catalog.
+
+Secrets never live in the file: a provider names the environment variable holding its key
+(``api_key_env``). A model whose provider has no key set is inactive.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+__all__ = [
+    "PROMPT_VARIANTS",
+    "REPLY_HANDLERS",
+    "Config",
+    "ConfigError",
+    "CooldownConfig",
+    "HealthConfig",
+    "ModelConfig",
+    "ProviderConfig",
+    "ScheduleConfig",
+    "load_config",
+]
+
+PROMPT_VARIANTS = ("english-enforced", "json-strict", "thinking-stripped")
+REPLY_HANDLERS = ("strip-thinking-tags", "extract-json")
+CONFIG_ENV = "SCORELINE_CONFIG"
+DEFAULT_FILE = "scoreline.toml"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file, the entry and the problem."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProviderConfig(_Strict):
+    """One OpenAI-compatible endpoint (or the built-in ``reference`` forecasters)."""
+
+    name: str = ""
+    base_url: str = ""
+    api_key_env: str | None = None
+    """Name of the environment variable holding the key; ``None`` for keyless local servers."""
+    timeout_s: float = Field(20.0, gt=0)
+    max_concurrency: int = Field(8, ge=1, le=1024)
+    kind: Literal["openai", "reference"] = "openai"
+
+    def api_key(self, env: Mapping[str, str] | None = None) -> str | None:
+        """The key from the environment, or ``None`` when it is not set."""
+        if self.api_key_env is None:
+            return None
+        return (env if env is not None else os.environ).get(self.api_key_env) or None
+
+    def has_credentials(self, env: Mapping[str, str] | None = None) -> bool:
+        """Whether calls can be made: keyless providers always can."""
+        return self.api_key_env is None or self.api_key(env) is not None
+
+
+class ModelConfig(_Strict):
+    """One model of the catalog, with its price, tuning and fallback."""
+
+    id: str = Field(min_length=1)
+    provider: str
+    model: str = ""
+    """The provider's name for the model (defaults to ``id``)."""
+    display_name: str = ""
+    tier: str = "standard"
+    price_prompt_per_1m: float = Field(0.0, ge=0)
+    price_completion_per_1m: float = Field(0.0, ge=0)
+    fallback: str | None = None
+    prompt_variant: Literal["english-enforced", "json-strict", "thinking-stripped"] | None = None
+    reply_handler: Literal["strip-thinking-tags", "extract-json"] | None = None
+    timeout_s: float | None = Field(None, gt=0)
+    temperature: float = Field(0.2, ge=0, le=2)
+    max_tokens: int = Field(512, ge=1)
+    json_mode: bool = True
+    """Send ``response_format={"type": "json_object"}``; turn off for servers that reject it."""
+    active: bool = True
+
+    def label(self) -> str:
+        """The name shown to people."""
+        return self.display_name or self.id
+
+    def provider_model(self) -> str:
+        """The model name sent to the provider."""
+        return self.model or self.id
+
+
+class CooldownConfig(_Strict):
+    """Skip a primary that keeps failing while its fallback serves."""
+
+    threshold: int = Field(3, ge=1)
+    """Consecutive primary failures that start a cooldown."""
+    seconds: float = Field(600.0, ge=0)
+    """How long calls go straight to the fallback before the primary is probed again."""
+
+
+class HealthConfig(_Strict):
+    """Auto-disabling of models that keep failing for reasons of their own."""
+
+    disable_after: int = Field(5, ge=1)
+
+
+class ScheduleConfig(_Strict):
+    """The worker's periodic reconcile step."""
+
+    reconcile_every_s: int = Field(60, ge=1)
+    predict_window_min: int = Field(30, ge=1)
+
+
+class Config(_Strict):
+    """The whole validated configuration."""
+
+    database_url: str = "sqlite:///scoreline.db"
+    queue_url: str = "sqlite:///scoreline-queue.db"
+    default_catalog: bool | None = None
+    providers: dict[str, ProviderConfig] = Field(default_factory=dict)
+    models: list[ModelConfig] = Field(default_factory=list)
+    cooldown: CooldownConfig = CooldownConfig()
+    health: HealthConfig = HealthConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    source: str = "<built-in catalog>"
+    """Where the configuration was read from (for messages)."""
+
+    @field_validator("providers", mode="before")
+    @classmethod
+    def _name_providers(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: ({**v, "name": k} if isinstance(v, dict) else v) for k, v in value.items()}
+        return value
+
+    def model(self, model_id: str) -> ModelConfig:
+        """The model with this id; ``KeyError`` naming it when there is none."""
+        for model in self.models:
+            if model.id == model_id:
+                return model
+        raise KeyError(f"unknown model {model_id!r}")
+
+    def has_model(self, model_id: str) -> bool:
+        """Whether the catalog holds this id."""
+        return any(m.id == model_id for m in self.models)
+
+    def provider_of(self, model_id: str) -> ProviderConfig:
+        """The provider serving this model."""
+        return self.providers[self.model(model_id).provider]
+
+    def is_active(self, model_id: str, env: Mapping[str, str] | None = None) -> bool:
+        """Active flag set and the provider's key present."""
+        model = self.model(model_id)
+        return model.active and self.providers[model.provider].has_credentials(env)
+
+    def inactive_reason(self, model_id: str, env: Mapping[str, str] | None = None) -> str | None:
+        """Why a model is inactive, or ``None`` when it is active."""
+        model = self.model(model_id)
+        provider = self.providers[model.provider]
+        if not model.active:
+            return "inactive in configuration"
+        if not provider.has_credentials(env):
+            return f"no API key: {provider.api_key_env} is not set"
+        return None
+
+    def active_models(self, env: Mapping[str, str] | None = None) -> list[ModelConfig]:
+        """Models that can be called now."""
+        return [m for m in self.models if self.is_active(m.id, env)]
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+
+
+def _builtin_catalog() -> dict[str, Any]:
+    text = resources.files("scoreline.data").joinpath("catalog.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _merge(catalog: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
+    merged = {k: v for k, v in user.items() if k not in ("providers", "models")}
+    providers: dict[str, Any] = {k: dict(v) for k, v in catalog.get("providers", {}).items()}
+    for name, table in user.get("providers", {}).items():
+        providers[name] = {**providers.get(name, {}), **(table if isinstance(table, dict) else {})}
+    merged["providers"] = providers
+    user_models = user.get("models", [])
+    keep_catalog = user.get("default_catalog")
+    if keep_catalog is None:
+        keep_catalog = not user_models
+    if keep_catalog:
+        ids = {m.get("id") for m in user_models if isinstance(m, dict)}
+        base = [m for m in catalog.get("models", []) if m.get("id") not in ids]
+        merged["models"] = base + list(user_models)
+    else:
+        merged["models"] = list(user_models)
+    return merged
+
+
+def _describe_location(loc: tuple[Any, ...], data: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    node: Any = data
+    for item in loc:
+        if isinstance(item, int):
+            label = f"[{item}]"
+            if isinstance(node, list) and item < len(node) and isinstance(node[item], dict):
+                model_id = node[item].get("id")
+                label = f"[{item}] (id {model_id!r})" if model_id else label
+            parts.append(label)
+        else:
+            parts.append(("." if parts else "") + str(item))
+        node = node[item] if isinstance(node, (dict, list)) and _has(node, item) else None
+    return "".join(parts)
+
+
+def _has(node: Any, item: Any) -> bool:
+    if isinstance(node, dict):
+        return item in node
+    return isinstance(item, int) and 0 <= item < len(node)
+
+
+def _validate(data: dict[str, Any], source: str) -> Config:
+    for name, table in data.get("providers", {}).items():
+        if isinstance(table, dict) and "api_key" in table:
+            raise ConfigError(
+                f"{source}: providers.{name}.api_key: keys may not be written in the file; "
+                "put the key in an environment variable and name it with api_key_env"
+            )
+    try:
+        config = Config(**data, source=source)
+    except ValidationError as exc:
+        lines = [
+            f"{source}: {_describe_location(tuple(err['loc']), data)}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise ConfigError("\n".join(lines)) from None
+    problems = list(check_catalog(config))
+    if problems:
+        raise ConfigError("\n".join(f"{source}: {p}" for p in problems))
+    return config
+
+
+def check_catalog(config: Config) -> Iterable[str]:
+    """Yield every problem of the model list and fallback map, each naming its entries."""
+    seen: set[str] = set()
+    for model in config.models:
+        if model.id in seen:
+            yield f"models: duplicate id {model.id!r}"
+        seen.add(model.id)
+        if model.provider not in config.providers:
+            yield f"models.{model.id}.provider: unknown provider {model.provider!r}"
+        elif config.providers[model.provider].kind == "openai" and not (
+            config.providers[model.provider].base_url
+        ):
+            yield f"providers.{model.provider}.base_url: missing"
+    fallbacks = {m.id: m.fallback for m in config.models if m.fallback is not None}
+    for model_id, target in fallbacks.items():
+        if target == model_id:
+            yield f"models.{model_id}.fallback: a model cannot be its own fallback"
+        elif target not in seen:
+            yield f"models.{model_id}.fallback: unknown model {target!r}"
+    yield from _cycles(fallbacks)
+
+
+def _cycles(fallbacks: Mapping[str, str]) -> Iterable[str]:
+    reported: set[frozenset[str]] = set()
+    for start in fallbacks:
+        path: list[str] = []
+        node = start
+        while node in fallbacks and node not in path:
+            path.append(node)
+            node = fallbacks[node]
+        if node not in path:
+            continue
+        cycle = path[path.index(node) :]
+        if len(cycle) < 2 or frozenset(cycle) in reported:
+            continue
+        reported.add(frozenset(cycle))
+        chain = " -> ".join([*cycle, cycle[0]])
+        yield f"models.{cycle[0]}.fallback: fallback cycle {chain}"
+
+
+def resolve_path(path: str | Path | None) -> Path | None:
+    """The file to read, following the documented order; ``None`` means the catalog alone."""
+    if path is not None:
+        return Path(path)
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    local = Path.cwd() / DEFAULT_FILE
+    return local if local.is_file() else None
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load and validate the configuration.
+
+    Args:
+        path: A TOML file. Without it: ``SCORELINE_CONFIG``, then ``./scoreline.toml``,
+            then the built-in catalog.
+
+    Returns:
+        The validated configuration.
+
+    Raises:
+        ConfigError: The file is missing or invalid, or the fallback map is broken; the message
+            names the file, the entry and the problem.
+    """
+    file = resolve_path(path)
+    catalog = _builtin_catalog()
+    if file is None:
+        return _validate(catalog, "<built-in catalog>")
+    return _validate(_merge(catalog, _read_toml(file)), str(file))

@@ -1,0 +1,214 @@
+"""The registry: one client per provider, per-provider concurrency, cooldowns and the fallback.
+
+``Registry`` is the public entry point for calling models::
+
+    async with Registry(config) as registry:
+        result = await registry.call_with_fallback(model_id, system, user, accept=parse)
+
+Cooldown state lives behind the ``CooldownStore`` protocol: in memory by default, in the
+database when a worker passes the store-backed one, so every worker shares what one learns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Protocol, TypeVar
+
+import openai
+
+from scoreline.config import Config, ConfigError
+from scoreline.llm.call import Reply, call_model
+from scoreline.llm.errors import ProviderError
+from scoreline.llm.fallback import CallResult, run_with_fallback
+
+__all__ = ["CooldownStore", "MemoryCooldown", "Registry"]
+
+T = TypeVar("T")
+_KEYLESS = "not-needed"  # the SDK insists on a key; local servers ignore it
+
+
+class CooldownStore(Protocol):
+    """Where the cooldown state of failing primaries is kept."""
+
+    async def in_cooldown(self, model_id: str) -> bool:
+        """Whether calls should skip this primary now."""
+        ...
+
+    async def record(self, model_id: str, *, ok: bool) -> None:
+        """Record whether the primary answered, when it has a fallback serving it."""
+        ...
+
+
+class MemoryCooldown:
+    """Cooldown state for one process (notebooks, tests, a single CLI run)."""
+
+    def __init__(
+        self, *, threshold: int, seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.threshold = threshold
+        self.seconds = seconds
+        self._clock = clock
+        self._streak: dict[str, int] = {}
+        self._until: dict[str, float] = {}
+
+    async def in_cooldown(self, model_id: str) -> bool:
+        """Whether the cooldown started by the last failures is still running."""
+        return self._clock() < self._until.get(model_id, float("-inf"))
+
+    async def record(self, model_id: str, *, ok: bool) -> None:
+        """A success restores the primary; a failure past the threshold (re)starts the cooldown."""
+        if ok:
+            self._streak.pop(model_id, None)
+            self._until.pop(model_id, None)
+            return
+        streak = self._streak.get(model_id, 0) + 1
+        self._streak[model_id] = streak
+        if streak >= self.threshold:
+            self._until[model_id] = self._clock() + self.seconds
+
+
+class Registry:
+    """Provider clients and the fallback call, for every model of a configuration."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        cooldown: CooldownStore | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        """Prepare a registry; clients are opened by ``async with``.
+
+        Args:
+            config: The validated configuration.
+            cooldown: Shared cooldown state; defaults to in-memory state from ``config.cooldown``.
+            env: Where to read API keys (defaults to ``os.environ``).
+        """
+        self.config = config
+        self.cooldown: CooldownStore = cooldown or MemoryCooldown(
+            threshold=config.cooldown.threshold, seconds=config.cooldown.seconds
+        )
+        self._env = env
+        self._clients: dict[str, openai.AsyncOpenAI] = {}
+        self._limits: dict[str, asyncio.Semaphore] = {}
+        self._secrets: tuple[str, ...] = ()
+
+    async def __aenter__(self) -> Registry:
+        secrets = []
+        for name, provider in self.config.providers.items():
+            if provider.kind != "openai" or not provider.has_credentials(self._env):
+                continue
+            key = provider.api_key(self._env)
+            if key:
+                secrets.append(key)
+            self._clients[name] = openai.AsyncOpenAI(
+                api_key=key or _KEYLESS,
+                base_url=provider.base_url,
+                max_retries=0,
+                timeout=provider.timeout_s,
+            )
+            self._limits[name] = asyncio.Semaphore(provider.max_concurrency)
+        self._secrets = tuple(secrets)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close every provider client."""
+        clients, self._clients = self._clients, {}
+        for client in clients.values():
+            await client.close()
+
+    def can_call(self, model_id: str) -> bool:
+        """Whether the model's provider has a client (an OpenAI-compatible provider with a key)."""
+        return self.config.has_model(model_id) and self.config.model(model_id).provider in (
+            self._clients
+        )
+
+    def fallback_for(self, model_id: str) -> str | None:
+        """The fallback that would serve this model now, or ``None`` when none can."""
+        target = self.config.model(model_id).fallback
+        return target if target is not None and self.can_call(target) else None
+
+    async def call(self, model_id: str, system_prompt: str, user_prompt: str) -> Reply:
+        """Call one model once, without fallback, within its provider's concurrency limit.
+
+        Raises:
+            ConfigError: The model is unknown or its provider cannot be called.
+            ProviderError: The call failed.
+        """
+        if not self.config.has_model(model_id):
+            raise ConfigError(f"unknown model {model_id!r}")
+        model = self.config.model(model_id)
+        provider = self.config.providers[model.provider]
+        if model.provider not in self._clients:
+            if not self._clients and not self._limits:
+                raise ConfigError("the registry is not open: use 'async with Registry(config)'")
+            reason = self.config.inactive_reason(model_id, self._env) or "not callable"
+            raise ConfigError(f"model {model_id!r} cannot be called: {reason}")
+        async with self._limits[model.provider]:
+            return await call_model(
+                self._clients[model.provider],
+                model,
+                provider,
+                system_prompt,
+                user_prompt,
+                secrets=self._secrets,
+            )
+
+    async def call_with_fallback(
+        self,
+        model_id: str,
+        system_prompt: str,
+        user_prompt: str,
+        accept: Callable[[str], T] | None = None,
+    ) -> CallResult[T]:
+        """Call the model, falling back once to its configured fallback (design §1).
+
+        Args:
+            model_id: The model asked for; the result is attributed to it.
+            system_prompt: The system message (the model's prompt variant is appended).
+            user_prompt: The user message.
+            accept: Returns the parsed value or raises to reject the reply; a rejection
+                triggers the fallback like any other failure.
+
+        Returns:
+            The result with text, value, ``used_fallback``, ``answered_by`` and attempts.
+
+        Raises:
+            ConfigError: The model is unknown or its own provider cannot be called.
+            ProviderError: The primary failed with no usable fallback, or both failed.
+        """
+        if not self.can_call(model_id):
+            await self.call(model_id, system_prompt, user_prompt)  # raises the ConfigError
+        fallback_id = self.fallback_for(model_id)
+        skip = fallback_id is not None and await self.cooldown.in_cooldown(model_id)
+
+        async def one_call(target: str) -> Reply:
+            return await self.call(target, system_prompt, user_prompt)
+
+        try:
+            result = await run_with_fallback(
+                model_id, fallback_id, one_call, accept, skip_primary=skip
+            )
+        except ProviderError as exc:
+            await self._learn(model_id, fallback_id, exc.attempts)
+            raise
+        await self._learn(model_id, fallback_id, result.attempts)
+        return result
+
+    async def _learn(self, model_id: str, fallback_id: str | None, attempts: tuple) -> None:
+        if fallback_id is None:
+            return
+        for attempt in attempts:
+            if not attempt.is_fallback:
+                await self.cooldown.record(model_id, ok=attempt.ok)

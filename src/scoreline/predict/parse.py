@@ -1,0 +1,184 @@
+"""Reading a predicted score out of a model's reply.
+
+Models answer in many shapes: a JSON array, an object, ``{"predictions": [...]}``, inside
+code fences, after a think block, embedded in prose; keys in snake_case or camelCase; scores
+as numbers, numeric strings or ``"2-1"``. The parser accepts all of these and nothing looser.
+
+Score values: whole numbers 0–20. An int is taken as is; a float is taken only when it is
+integral (``2.0`` → 2, a JSON number written with a fraction of zero); a string of digits is
+taken (``"2"`` → 2), since several models quote every value; everything else is rejected:
+booleans, negatives, fractions (2.5), words ("two"), numbers above 20.
+
+Attribution: an entry naming another match id is never credited to the asked match; an
+entry without an id is credited only when it is the reply's only entry.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from scoreline.llm import extract_json_span, strip_thinking
+
+__all__ = ["MAX_GOALS", "ReplyParseError", "Score", "make_accept", "parse_score", "parse_scores"]
+
+MAX_GOALS = 20
+_ID_KEYS = ("match_id", "matchId", "matchID", "id", "match")
+_HOME_KEYS = ("home_score", "homeScore", "home_goals", "homeGoals", "home")
+_AWAY_KEYS = ("away_score", "awayScore", "away_goals", "awayGoals", "away")
+_LIST_KEYS = ("predictions", "matches", "results")
+_FENCE = re.compile(r"```[a-zA-Z]*\s*(.*?)```", re.DOTALL)
+_SCORE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[-:–]\s*(\d{1,2})\s*$")
+
+
+class ReplyParseError(ValueError):
+    """The reply holds no valid score for the asked match; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A predicted full-time score."""
+
+    home: int
+    away: int
+    match_id: str | None = None
+
+    @property
+    def result(self) -> str:
+        """The tendency: ``H``, ``D`` or ``A``."""
+        if self.home > self.away:
+            return "H"
+        return "D" if self.home == self.away else "A"
+
+
+def _goals(value: Any, field: str) -> int:
+    if isinstance(value, bool):
+        raise ReplyParseError(f"{field}: a boolean is not a score")
+    if isinstance(value, int):
+        goals = value
+    elif isinstance(value, float) and value.is_integer():
+        goals = int(value)
+    elif isinstance(value, str) and value.strip().isdigit():
+        goals = int(value.strip())
+    else:
+        raise ReplyParseError(f"{field}: {value!r} is not a whole number")
+    if not 0 <= goals <= MAX_GOALS:
+        raise ReplyParseError(f"{field}: {goals} is outside 0-{MAX_GOALS}")
+    return goals
+
+
+def _first(entry: dict[str, Any], keys: tuple[str, ...]) -> tuple[str, Any] | None:
+    for key in keys:
+        if key in entry:
+            value = entry[key]
+            if key in ("home", "away") and isinstance(value, str) and _has_letters(value):
+                continue  # a team name, not a score
+            return key, value
+    return None
+
+
+def _has_letters(value: str) -> bool:
+    return any(ch.isalpha() for ch in value) and value.strip().casefold() not in _NUMBER_WORDS
+
+
+_NUMBER_WORDS = frozenset({"zero", "one", "two", "three", "four", "five", "six"})
+
+
+def _entry_score(entry: dict[str, Any]) -> Score | None:
+    found_id = _first(entry, _ID_KEYS)
+    match_id = None
+    if (
+        found_id is not None
+        and isinstance(found_id[1], (str, int))
+        and not isinstance(found_id[1], bool)
+    ):
+        match_id = str(found_id[1]).strip()
+    home, away = _first(entry, _HOME_KEYS), _first(entry, _AWAY_KEYS)
+    if home is not None and away is not None:
+        return Score(_goals(home[1], home[0]), _goals(away[1], away[0]), match_id)
+    score = entry.get("score") or entry.get("prediction")
+    if isinstance(score, str) and (m := _SCORE_TEXT.match(score)):
+        return Score(_goals(m[1], "score"), _goals(m[2], "score"), match_id)
+    if isinstance(score, dict):
+        inner = _entry_score(score)
+        if inner is not None:
+            return Score(inner.home, inner.away, match_id or inner.match_id)
+    return None
+
+
+def _entries(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            if isinstance(item, dict):
+                yield item
+    elif isinstance(data, dict):
+        for key in _LIST_KEYS:
+            if isinstance(data.get(key), list):
+                yield from _entries(data[key])
+                return
+        yield data
+
+
+def _documents(text: str) -> Iterator[Any]:
+    """JSON documents found in the text, most explicit first."""
+    cleaned = strip_thinking(text)
+    for candidate in [cleaned, *_FENCE.findall(cleaned)]:
+        try:
+            yield json.loads(candidate)
+            continue
+        except ValueError:
+            pass
+        span = extract_json_span(candidate)
+        if span is not candidate:
+            try:
+                yield json.loads(span)
+            except ValueError:
+                continue
+
+
+def parse_scores(text: str) -> list[Score]:
+    """Every score entry of the first JSON document in the reply that holds any.
+
+    Raises:
+        ReplyParseError: No JSON document with a score, or an entry with an invalid score.
+    """
+    for document in _documents(text):
+        scores = [s for s in (_entry_score(e) for e in _entries(document)) if s is not None]
+        if scores:
+            return scores
+    raise ReplyParseError("no JSON score found in the reply")
+
+
+def parse_score(text: str, match_id: str) -> Score:
+    """The score the reply gives for ``match_id``.
+
+    Raises:
+        ReplyParseError: No valid score for that match.
+    """
+    scores = parse_scores(text)
+    wanted = match_id.strip().casefold()
+    named = [s for s in scores if s.match_id is not None and s.match_id.casefold() == wanted]
+    if not named:
+        unnamed = [s for s in scores if s.match_id is None]
+        if len(scores) == 1 and unnamed:
+            return Score(unnamed[0].home, unnamed[0].away, match_id)
+        others = sorted({s.match_id for s in scores if s.match_id is not None})
+        raise ReplyParseError(
+            f"no score for match {match_id}"
+            + (f" (reply names {', '.join(others)})" if others else "")
+        )
+    if len({(s.home, s.away) for s in named}) > 1:
+        raise ReplyParseError(f"conflicting scores for match {match_id}")
+    return Score(named[0].home, named[0].away, match_id)
+
+
+def make_accept(match_id: str) -> Any:
+    """An ``accept`` function for ``Registry.call_with_fallback`` that parses this match."""
+
+    def accept(text: str) -> Score:
+        return parse_score(text, match_id)
+
+    return accept

@@ -1,0 +1,187 @@
+"""What the sandbox says: plausible score predictions, chat completions and error bodies.
+
+Answers are deterministic per (model name, match id) so a test can predict them and
+a demo looks the same every run, and they follow a realistic distribution of
+football scores so leaderboards built on sandbox answers look like real ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import time
+from http import HTTPStatus
+from typing import Any
+
+from scoreline.sandbox.faults import Fault, FaultMode
+from scoreline.sandbox.wire import Action, Reply, json_reply
+
+_MATCH_ID = re.compile(r"""match_id["']?\s*[:=]\s*["']?([A-Za-z0-9_.:-]+)""")
+
+# Approximate share (per mille) of each final score in top-flight league football.
+_SCORES: tuple[tuple[tuple[int, int], int], ...] = (
+    ((1, 1), 116), ((1, 0), 96), ((2, 1), 89), ((0, 0), 76), ((2, 0), 73), ((0, 1), 64),
+    ((1, 2), 62), ((2, 2), 48), ((3, 1), 46), ((0, 2), 40), ((3, 0), 38), ((1, 3), 27),
+    ((3, 2), 24), ((2, 3), 20), ((0, 3), 19), ((4, 1), 17), ((4, 0), 16), ((1, 4), 9),
+    ((3, 3), 9), ((4, 2), 8), ((0, 4), 7), ((2, 4), 5), ((5, 0), 5), ((5, 1), 5),
+)  # fmt: skip
+_SCORE_TOTAL = sum(weight for _, weight in _SCORES)
+
+PROSE_ANSWER = "I think the home side will win comfortably."
+THINK_BLOCK = (
+    "<think>Home advantage matters, both sides are in similar form; a close game.</think>\n"
+)
+HTML_PAGE = (
+    "<!DOCTYPE html><html><head><title>Service unavailable</title></head>"
+    "<body><h1>Service temporarily unavailable</h1><p>Please try again later.</p></body></html>"
+)
+
+# status -> (error type, error code, message), in the shape OpenAI's API uses.
+_ERRORS: dict[int, tuple[str, str | None, str]] = {
+    400: ("invalid_request_error", None, "Bad request."),
+    401: ("invalid_request_error", "invalid_api_key", "Incorrect API key provided."),
+    403: ("permission_error", None, "You are not allowed to use this model."),
+    404: ("invalid_request_error", "not_found", "Not found."),
+    429: ("requests", "rate_limit_exceeded", "Rate limit reached for requests. Try again later."),
+    500: ("server_error", None, "The server had an error while processing your request."),
+    502: ("server_error", None, "Bad gateway."),
+    503: ("server_error", None, "The engine is currently overloaded, please try again later."),
+}
+
+
+def find_match_ids(text: str) -> list[str]:
+    """Return the match ids a prompt asks about, in order of first mention.
+
+    Ids are taken after `match_id` keys (`match_id: X`, `match_id=X`, `"match_id": "X"`).
+    A placeholder such as `"..."` holds no letter or digit and is skipped.
+    """
+    ids = (m.group(1) for m in _MATCH_ID.finditer(text))
+    return list(dict.fromkeys(i for i in ids if any(c.isalnum() for c in i)))
+
+
+def predict_score(model: str, match_id: str) -> tuple[int, int]:
+    """Return the deterministic (home, away) score that `model` predicts for `match_id`."""
+    digest = hashlib.sha256(f"{model}\x1f{match_id}".encode()).digest()
+    point = int.from_bytes(digest[:8], "big") % _SCORE_TOTAL
+    for score, weight in _SCORES:
+        if point < weight:
+            return score
+        point -= weight
+    return _SCORES[0][0]
+
+
+def answer_text(model: str, match_ids: list[str], *, out_of_range: bool = False) -> str:
+    """Return the JSON text a well-behaved model would reply with.
+
+    Args:
+        model: the requested model name; it seeds the scores.
+        match_ids: the ids asked about; without any, a bare `{home_score, away_score}`.
+        out_of_range: push the home score above 20, as a confused model might.
+    """
+
+    def score(match_id: str) -> dict[str, int]:
+        home, away = predict_score(model, match_id)
+        return {"home_score": home + 25 if out_of_range else home, "away_score": away}
+
+    if not match_ids:
+        return json.dumps(score(""))
+    return json.dumps({"predictions": [{"match_id": i, **score(i)} for i in match_ids]})
+
+
+def prompt_text(messages: list[Any]) -> str:
+    """Join the text of every message (string content or a list of text parts)."""
+    parts: list[str] = []
+    for message in messages:
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, str):
+            parts.append(content)
+        elif isinstance(content, list):
+            parts.extend(
+                p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str)
+            )
+    return "\n".join(parts)
+
+
+def error_reply(status: int, message: str | None = None) -> Reply:
+    """Return an OpenAI-style `{"error": {...}}` reply for an HTTP error status."""
+    kind, code, default = _ERRORS.get(
+        status,
+        ("server_error" if status >= 500 else "invalid_request_error", None, _phrase(status)),
+    )
+    body = {"error": {"message": message or default, "type": kind, "param": None, "code": code}}
+    headers = (("retry-after", "1"),) if status in (429, 503) else ()
+    return json_reply(status, body, headers=headers)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase + "."
+    except ValueError:
+        return "Error."
+
+
+def completion(
+    model: str,
+    content: str | None,
+    *,
+    prompt: str,
+    reasoning: str | None = None,
+    usage: bool = True,
+) -> dict[str, Any]:
+    """Build a `chat.completion` object with one choice (token counts are len // 4)."""
+    message: dict[str, Any] = {"role": "assistant", "content": content}
+    if reasoning is not None:
+        message["reasoning_content"] = reasoning
+    body: dict[str, Any] = {
+        "id": f"chatcmpl-sandbox-{secrets.token_hex(12)}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop", "logprobs": None}],
+    }
+    if usage:
+        prompt_tokens = len(prompt) // 4
+        completion_tokens = len(content or reasoning or "") // 4
+        body["usage"] = {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        }
+    return body
+
+
+def chat_reply(fault: Fault | None, *, model: str, prompt: str) -> Reply | Action:
+    """Answer a chat completion request, normally or as the applied `fault` dictates."""
+    mode = fault.mode if fault is not None else None
+    if mode is FaultMode.HANG:
+        return Action.HANG
+    if mode is FaultMode.RESET:
+        return Action.RESET
+    if fault is not None and mode is FaultMode.STATUS:
+        return error_reply(fault.status_code, f"{_message_for(fault.status_code)} (sandbox fault)")
+    if mode is FaultMode.NON_JSON:
+        return Reply(200, HTML_PAGE.encode(), content_type="text/html; charset=utf-8")
+    answer = answer_text(model, find_match_ids(prompt), out_of_range=mode is FaultMode.OUT_OF_RANGE)
+    body = _answer_body(mode, model=model, prompt=prompt, answer=answer)
+    return json_reply(200, body)
+
+
+def _message_for(status: int) -> str:
+    return _ERRORS[status][2] if status in _ERRORS else _phrase(status)
+
+
+def _answer_body(mode: FaultMode | None, *, model: str, prompt: str, answer: str) -> dict[str, Any]:
+    if mode is FaultMode.REASONING_ONLY:
+        return completion(model, None, prompt=prompt, reasoning=answer)
+    variants = {
+        FaultMode.EMPTY_CONTENT: "",
+        FaultMode.PROSE: PROSE_ANSWER,
+        FaultMode.THINK: THINK_BLOCK + answer,
+    }
+    content = answer if mode is None else variants.get(mode, answer)
+    body = completion(model, content, prompt=prompt, usage=mode is not FaultMode.NO_USAGE)
+    if mode is FaultMode.NO_CHOICES:
+        body["choices"] = []
+    return body

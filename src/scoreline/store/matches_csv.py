@@ -1,0 +1,227 @@
+"""Reading and validating a matches CSV (the columns of the bundled data set).
+
+Every row is checked before anything touches the database and every problem is collected,
+so one run tells the operator everything that is wrong with a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scoreline.store.errors import MatchImportError
+from scoreline.store.tables import MATCH_STATUSES
+
+__all__ = ["REQUIRED_COLUMNS", "MatchRecord", "read_matches_csv"]
+
+REQUIRED_COLUMNS = (
+    "match_id",
+    "competition",
+    "competition_name",
+    "season",
+    "kickoff_utc",
+    "home_team",
+    "away_team",
+    "home_goals",
+    "away_goals",
+    "odds_home",
+    "odds_draw",
+    "odds_away",
+)
+"""Header columns every matches CSV must have; ``status`` is optional."""
+
+_ODDS = ("odds_home", "odds_draw", "odds_away")
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRecord:
+    """One validated CSV row, in the shape of the ``matches`` columns it sets."""
+
+    id: str
+    competition: str
+    competition_name: str | None
+    season: str
+    kickoff_at: datetime
+    home_team: str
+    away_team: str
+    status: str
+    home_goals: int | None
+    away_goals: int | None
+    odds_home: float | None
+    odds_draw: float | None
+    odds_away: float | None
+
+    def values(self) -> dict[str, Any]:
+        """Return the row as a ``{column: value}`` dict."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+class _Row:
+    """One raw CSV row plus the problems found while reading it."""
+
+    def __init__(self, where: str, raw: dict[str, str | None]) -> None:
+        self.where = where
+        self.raw = {k: (v or "").strip() for k, v in raw.items() if k is not None}
+        self.problems: list[str] = []
+
+    def problem(self, field: str, message: str) -> None:
+        self.problems.append(f"{self.where}: {field}: {message}")
+
+    def text(self, field: str, *, required: bool = True) -> str:
+        value = self.raw.get(field, "")
+        if required and not value:
+            self.problem(field, "empty")
+        return value
+
+    def parse(self, field: str, convert: Callable[[str], Any]) -> Any:
+        value = self.raw.get(field, "")
+        if not value:
+            return None
+        try:
+            return convert(value)
+        except ValueError as exc:
+            self.problem(field, f"{value!r}: {exc}")
+            return None
+
+
+def _kickoff(value: str) -> datetime:
+    if "T" not in value and " " not in value:
+        raise ValueError("needs a date and a time, e.g. 2024-05-19T15:00:00Z")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("not an ISO 8601 date-time, e.g. 2024-05-19T15:00:00Z") from None
+    # The column is named kickoff_utc: a value without an offset is UTC.
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _goals(value: str) -> int:
+    if not value.isdigit():
+        raise ValueError("not a non-negative integer")
+    return int(value)
+
+
+def _odds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError("not a number") from None
+    if not math.isfinite(number) or number <= 1.0:
+        raise ValueError("decimal odds must be greater than 1")
+    return number
+
+
+def _read_goals(row: _Row) -> tuple[int | None, int | None]:
+    home = row.parse("home_goals", _goals)
+    away = row.parse("away_goals", _goals)
+    home_raw, away_raw = row.raw.get("home_goals", ""), row.raw.get("away_goals", "")
+    if bool(home_raw) != bool(away_raw):
+        empty, other = ("away_goals", "home_goals") if home_raw else ("home_goals", "away_goals")
+        row.problem(empty, f"empty while {other} is given (give both goals or neither)")
+        return None, None
+    return home, away
+
+
+def _read_odds(row: _Row) -> tuple[float | None, ...]:
+    given = [name for name in _ODDS if row.raw.get(name, "")]
+    if given and len(given) < len(_ODDS):
+        for name in _ODDS:
+            if name not in given:
+                row.problem(name, "empty while other odds are given (give all three or none)")
+    return tuple(row.parse(name, _odds) for name in _ODDS)
+
+
+def _read_status(row: _Row, goals: tuple[int | None, int | None]) -> str:
+    status = row.raw.get("status", "").lower()
+    if not status:
+        return "finished" if goals[0] is not None and goals[1] is not None else "scheduled"
+    if status not in MATCH_STATUSES:
+        row.problem("status", f"{status!r} is not one of {', '.join(MATCH_STATUSES)}")
+    elif status == "finished" and (goals[0] is None or goals[1] is None):
+        row.problem("status", "finished but the goals are missing")
+    return status
+
+
+def _read_row(row: _Row) -> MatchRecord | None:
+    match_id = row.text("match_id")
+    competition = row.text("competition")
+    season = row.text("season")
+    home_team, away_team = row.text("home_team"), row.text("away_team")
+    if home_team and home_team == away_team:
+        row.problem("away_team", f"same as home_team ({home_team!r})")
+    kickoff = row.parse("kickoff_utc", _kickoff)
+    if not row.raw.get("kickoff_utc"):
+        row.problem("kickoff_utc", "empty")
+    goals = _read_goals(row)
+    odds = _read_odds(row)
+    status = _read_status(row, goals)
+    if row.problems:
+        return None
+    return MatchRecord(
+        id=match_id,
+        competition=competition,
+        competition_name=row.text("competition_name", required=False) or None,
+        season=season,
+        kickoff_at=kickoff,
+        home_team=home_team,
+        away_team=away_team,
+        status=status,
+        home_goals=goals[0],
+        away_goals=goals[1],
+        odds_home=odds[0],
+        odds_draw=odds[1],
+        odds_away=odds[2],
+    )
+
+
+def _rows(path: Path, reader: csv.DictReader[str]) -> Iterator[_Row]:
+    for raw in reader:
+        if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
+            continue  # blank line
+        row = _Row(f"{path}:{reader.line_num}", raw)
+        if None in raw:
+            row.problem("row", f"{len(raw[None])} more field(s) than the header")  # type: ignore[index]
+        yield row
+
+
+def read_matches_csv(path: Path) -> list[MatchRecord]:
+    """Read and validate a whole matches CSV.
+
+    Args:
+        path: The CSV file (UTF-8, optional BOM, header on line 1).
+
+    Returns:
+        One record per data row, in file order.
+
+    Raises:
+        MatchImportError: With every problem found (missing header columns, bad dates,
+            goals, odds, statuses, empty team names, duplicate ids).
+    """
+    problems: list[str] = []
+    records: list[MatchRecord] = []
+    first_line: dict[str, int] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = [name.strip() for name in reader.fieldnames or []]
+        missing = [name for name in REQUIRED_COLUMNS if name not in header]
+        if missing:
+            raise MatchImportError([f"{path}:1: header: missing column {n}" for n in missing])
+        reader.fieldnames = header
+        for row in _rows(path, reader):
+            record = _read_row(row)
+            match_id = row.raw.get("match_id", "")
+            if match_id in first_line:
+                row.problem("match_id", f"duplicate of line {first_line[match_id]}")
+            elif match_id:
+                first_line[match_id] = reader.line_num
+            problems.extend(row.problems)
+            if record is not None and not row.problems:
+                records.append(record)
+    if problems:
+        raise MatchImportError(problems)
+    return records

@@ -1,0 +1,218 @@
+"""Declarative tables: the schema Alembic owns (see ``migrations/versions``).
+
+Every timestamp is a timezone-aware UTC ``datetime`` in Python, whatever the engine:
+:class:`UTCDateTime` stores naive UTC text on SQLite (which has no time zones) and
+``TIMESTAMP WITH TIME ZONE`` on PostgreSQL, and hands back aware UTC values on both.
+Constraint names are spelled out so that both engines, and every migration, agree on them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    false,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "MATCH_STATUSES",
+    "PREDICTION_STATUSES",
+    "RESULTS",
+    "Base",
+    "Match",
+    "Model",
+    "Prediction",
+    "PredictionAttempt",
+    "UTCDateTime",
+    "utc_now",
+]
+
+MATCH_STATUSES = ("scheduled", "live", "finished", "postponed", "cancelled")
+"""Values of ``matches.status``."""
+PREDICTION_STATUSES = ("pending", "scored", "void")
+"""Values of ``predictions.status``."""
+RESULTS = ("H", "D", "A")
+"""Values of ``predictions.predicted_result``: home win, draw, away win."""
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_now() -> datetime:
+    """Return the current time as an aware UTC datetime (column default only)."""
+    return datetime.now(UTC)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that round-trips as an aware UTC datetime on SQLite and PostgreSQL.
+
+    Naive datetimes are refused on the way in: guessing their zone is how off-by-an-hour
+    kick-offs happen.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert an aware datetime to UTC (naive UTC on SQLite).
+
+        Raises:
+            ValueError: ``value`` is naive.
+        """
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware UTC datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Return the stored value as an aware UTC datetime."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base holding the metadata that Alembic compares against."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), str: Text(), float: Float()}  # noqa: RUF012
+
+
+class Match(Base):
+    """A football match: fixture, then result, then the quotas computed from predictions."""
+
+    __tablename__ = "matches"
+    __table_args__ = (
+        CheckConstraint(_in("status", MATCH_STATUSES), name="status"),
+        CheckConstraint("home_goals >= 0 AND away_goals >= 0", name="goals"),
+        Index("ix_matches_kickoff_at", "kickoff_at"),
+        Index("ix_matches_competition_season", "competition", "season"),
+    )
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    competition: Mapped[str]
+    competition_name: Mapped[str | None]
+    season: Mapped[str]
+    kickoff_at: Mapped[datetime]
+    home_team: Mapped[str]
+    away_team: Mapped[str]
+    status: Mapped[str] = mapped_column(server_default=text("'scheduled'"))
+    home_goals: Mapped[int | None]
+    away_goals: Mapped[int | None]
+    odds_home: Mapped[float | None]
+    odds_draw: Mapped[float | None]
+    odds_away: Mapped[float | None]
+    quota_home: Mapped[int | None]
+    quota_draw: Mapped[int | None]
+    quota_away: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Model(Base):
+    """One catalog model plus its health and shared cooldown state."""
+
+    __tablename__ = "models"
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    provider: Mapped[str]
+    provider_model: Mapped[str]
+    display_name: Mapped[str]
+    tier: Mapped[str] = mapped_column(server_default=text("'standard'"))
+    price_prompt_per_1m: Mapped[float] = mapped_column(server_default=text("0"))
+    price_completion_per_1m: Mapped[float] = mapped_column(server_default=text("0"))
+    fallback_id: Mapped[str | None]
+    active: Mapped[bool]
+    auto_disabled: Mapped[bool] = mapped_column(server_default=false())
+    consecutive_failures: Mapped[int] = mapped_column(server_default=text("0"))
+    last_error: Mapped[str | None]
+    last_success_at: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]
+    primary_failure_streak: Mapped[int] = mapped_column(server_default=text("0"))
+    cooldown_until: Mapped[datetime | None]
+
+
+class Prediction(Base):
+    """A model's predicted score for a match, stored under the ORIGINAL model id."""
+
+    __tablename__ = "predictions"
+    __table_args__ = (
+        UniqueConstraint("match_id", "model_id", name="uq_predictions_match_id_model_id"),
+        CheckConstraint(_in("predicted_result", RESULTS), name="predicted_result"),
+        CheckConstraint(_in("status", PREDICTION_STATUSES), name="status"),
+        CheckConstraint("predicted_home >= 0 AND predicted_away >= 0", name="goals"),
+        Index("ix_predictions_model_id", "model_id"),
+        Index("ix_predictions_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    match_id: Mapped[str] = mapped_column(ForeignKey("matches.id"))
+    model_id: Mapped[str] = mapped_column(ForeignKey("models.id"))
+    predicted_home: Mapped[int]
+    predicted_away: Mapped[int]
+    predicted_result: Mapped[str]
+    status: Mapped[str] = mapped_column(server_default=text("'pending'"))
+    used_fallback: Mapped[bool] = mapped_column(server_default=false())
+    answered_by: Mapped[str | None]
+    after_kickoff: Mapped[bool] = mapped_column(server_default=false())
+    points: Mapped[int | None]
+    points_tendency: Mapped[int | None]
+    points_goal_diff: Mapped[int | None]
+    points_exact: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    scored_at: Mapped[datetime | None]
+
+
+class PredictionAttempt(Base):
+    """One provider call: the ground truth for fallback rates, reliability and cost.
+
+    No foreign keys: an attempt log must never fail to record because of what it describes.
+    """
+
+    __tablename__ = "prediction_attempts"
+    __table_args__ = (
+        Index("ix_prediction_attempts_model_id_created_at", "model_id", "created_at"),
+        Index("ix_prediction_attempts_match_id", "match_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    match_id: Mapped[str | None]
+    model_id: Mapped[str]
+    called_model_id: Mapped[str]
+    provider: Mapped[str]
+    is_fallback: Mapped[bool]
+    ok: Mapped[bool]
+    error_class: Mapped[str | None]
+    http_status: Mapped[int | None]
+    latency_ms: Mapped[float]
+    prompt_tokens: Mapped[int | None]
+    completion_tokens: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
