@@ -14,7 +14,7 @@ import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ __all__ = ["Fault", "FaultMode", "load_faults", "parse_fault_spec"]
 _FIELDS = frozenset({"mode", "status", "p", "latency_s"})
 
 
-class FaultMode(str, Enum):
+class FaultMode(StrEnum):
     """How a faulty request is answered.
 
     The first group are failures a client must survive (they trigger a fallback);

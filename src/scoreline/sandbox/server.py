@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import TracebackType
+from typing import Any
 
 import h11
 
@@ -71,7 +72,7 @@ class SandboxServer:
         self._router = Router(self._state, api_key=api_key)
         self._server: asyncio.Server | None = None
         self._port: int | None = None
-        self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
+        self._connections: dict[asyncio.Task[Any], asyncio.StreamWriter] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 
@@ -206,13 +207,18 @@ class SandboxServer:
     ) -> None:
         task = asyncio.current_task()
         assert task is not None
-        self._connections[task] = writer  # type: ignore[assignment]
+        self._connections[task] = writer
         try:
             await self._converse(h11.Connection(h11.SERVER), reader, writer)
         except (OSError, h11.LocalProtocolError):
             pass  # the peer went away, or the connection broke mid-reply
+        except asyncio.CancelledError:
+            # Only stop() cancels these tasks, which asyncio's streams own. Ending normally
+            # keeps Python 3.11's StreamReaderProtocol callback from logging the
+            # cancellation as an error (it calls task.exception() on a cancelled task).
+            pass
         finally:
-            self._connections.pop(task, None)  # type: ignore[arg-type]
+            self._connections.pop(task, None)
             writer.close()
 
     async def _converse(

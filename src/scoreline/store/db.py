@@ -103,9 +103,7 @@ class Database:
             # Set at connection start-up, so even the dialect's first-connect probe
             # (current_schema()) and Alembic's version table see the schema.
             connect_args["options"] = f"-c search_path={self.schema}"
-        return create_engine(
-            self.url, echo=echo, pool_pre_ping=True, connect_args=connect_args
-        )
+        return create_engine(self.url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
 
     def _create_sqlite_engine(self, echo: bool) -> Engine:
         kwargs: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Update, case, select, update
+from sqlalchemy import Update, case, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -205,7 +205,8 @@ def record_primary_result(
     if ok:
         statement = update(Model).values(primary_failure_streak=0, cooldown_until=None)
     else:
-        until = now + timedelta(seconds=cooldown_s)
+        # Typed literal: the column's UTC conversion must apply inside the CASE as well.
+        until = literal(now + timedelta(seconds=cooldown_s), Model.cooldown_until.type)
         reached = Model.primary_failure_streak + 1 >= threshold
         statement = update(Model).values(
             primary_failure_streak=Model.primary_failure_streak + 1,

@@ -96,7 +96,9 @@ class _Plan:
     changed_result_ids: list[str] = field(default_factory=list)
 
 
-def _plan(records: Iterable[MatchRecord], existing: dict[str, dict[str, Any]], now: datetime) -> _Plan:
+def _plan(
+    records: Iterable[MatchRecord], existing: dict[str, dict[str, Any]], now: datetime
+) -> _Plan:
     plan = _Plan()
     for record in records:
         stored = existing.get(record.id)

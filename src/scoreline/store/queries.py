@@ -144,12 +144,16 @@ def predicted_model_ids(session: Session, match_id: str) -> set[str]:
 def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> Insert:
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        return postgresql.insert(Prediction).values(rows).on_conflict_do_nothing(
-            constraint="uq_predictions_match_id_model_id"
+        return (
+            postgresql.insert(Prediction)
+            .values(rows)
+            .on_conflict_do_nothing(constraint="uq_predictions_match_id_model_id")
         )
     if dialect == "sqlite":
-        return sqlite.insert(Prediction).values(rows).on_conflict_do_nothing(
-            index_elements=["match_id", "model_id"]
+        return (
+            sqlite.insert(Prediction)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["match_id", "model_id"])
         )
     raise NotImplementedError(f"insert_predictions does not support {dialect}")
 

@@ -3,6 +3,9 @@
 Revision ID: 0001_initial
 Revises:
 Create Date: 2026-05-10
+
+Constraint and index names are wrapped in ``op.f()``: they are final, and the
+naming convention of ``Base.metadata`` must not be applied to them a second time.
 """
 
 from __future__ import annotations
@@ -43,13 +46,13 @@ def _create_matches() -> None:
         sa.Column("updated_at", TS, nullable=False),
         sa.CheckConstraint(
             "status IN ('scheduled', 'live', 'finished', 'postponed', 'cancelled')",
-            name="ck_matches_status",
+            name=op.f("ck_matches_status"),
         ),
-        sa.CheckConstraint("home_goals >= 0 AND away_goals >= 0", name="ck_matches_goals"),
-        sa.PrimaryKeyConstraint("id", name="pk_matches"),
+        sa.CheckConstraint("home_goals >= 0 AND away_goals >= 0", name=op.f("ck_matches_goals")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_matches")),
     )
-    op.create_index("ix_matches_kickoff_at", "matches", ["kickoff_at"])
-    op.create_index("ix_matches_competition_season", "matches", ["competition", "season"])
+    op.create_index(op.f("ix_matches_kickoff_at"), "matches", ["kickoff_at"])
+    op.create_index(op.f("ix_matches_competition_season"), "matches", ["competition", "season"])
 
 
 def _create_models() -> None:
@@ -77,7 +80,7 @@ def _create_models() -> None:
             "primary_failure_streak", sa.Integer(), server_default=sa.text("0"), nullable=False
         ),
         sa.Column("cooldown_until", TS, nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_models"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_models")),
     )
 
 
@@ -101,23 +104,21 @@ def _create_predictions() -> None:
         sa.Column("created_at", TS, nullable=False),
         sa.Column("scored_at", TS, nullable=True),
         sa.CheckConstraint(
-            "predicted_result IN ('H', 'D', 'A')", name="ck_predictions_predicted_result"
+            "predicted_result IN ('H', 'D', 'A')", name=op.f("ck_predictions_predicted_result")
         ),
+        sa.CheckConstraint("status IN ('pending', 'scored', 'void')", name=op.f("ck_predictions_status")),
         sa.CheckConstraint(
-            "status IN ('pending', 'scored', 'void')", name="ck_predictions_status"
-        ),
-        sa.CheckConstraint(
-            "predicted_home >= 0 AND predicted_away >= 0", name="ck_predictions_goals"
+            "predicted_home >= 0 AND predicted_away >= 0", name=op.f("ck_predictions_goals")
         ),
         sa.ForeignKeyConstraint(
-            ["match_id"], ["matches.id"], name="fk_predictions_match_id_matches"
+            ["match_id"], ["matches.id"], name=op.f("fk_predictions_match_id_matches")
         ),
-        sa.ForeignKeyConstraint(["model_id"], ["models.id"], name="fk_predictions_model_id_models"),
-        sa.PrimaryKeyConstraint("id", name="pk_predictions"),
-        sa.UniqueConstraint("match_id", "model_id", name="uq_predictions_match_id_model_id"),
+        sa.ForeignKeyConstraint(["model_id"], ["models.id"], name=op.f("fk_predictions_model_id_models")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_predictions")),
+        sa.UniqueConstraint("match_id", "model_id", name=op.f("uq_predictions_match_id_model_id")),
     )
-    op.create_index("ix_predictions_model_id", "predictions", ["model_id"])
-    op.create_index("ix_predictions_status", "predictions", ["status"])
+    op.create_index(op.f("ix_predictions_model_id"), "predictions", ["model_id"])
+    op.create_index(op.f("ix_predictions_status"), "predictions", ["status"])
 
 
 def _create_prediction_attempts() -> None:
@@ -136,14 +137,14 @@ def _create_prediction_attempts() -> None:
         sa.Column("prompt_tokens", sa.Integer(), nullable=True),
         sa.Column("completion_tokens", sa.Integer(), nullable=True),
         sa.Column("created_at", TS, nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_prediction_attempts"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_prediction_attempts")),
     )
     op.create_index(
-        "ix_prediction_attempts_model_id_created_at",
+        op.f("ix_prediction_attempts_model_id_created_at"),
         "prediction_attempts",
         ["model_id", "created_at"],
     )
-    op.create_index("ix_prediction_attempts_match_id", "prediction_attempts", ["match_id"])
+    op.create_index(op.f("ix_prediction_attempts_match_id"), "prediction_attempts", ["match_id"])
 
 
 def upgrade() -> None:
