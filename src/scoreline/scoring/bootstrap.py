@@ -117,9 +117,7 @@ def _resampled_means(
     return means
 
 
-def _multiplicities(
-    rng: np.random.Generator, *, size: int, n_matches: int
-) -> NDArray[np.float64]:
+def _multiplicities(rng: np.random.Generator, *, size: int, n_matches: int) -> NDArray[np.float64]:
     """Draw ``size`` resamples as counts of each match, shape (size, n_matches)."""
     picks = rng.integers(0, n_matches, size=(size, n_matches))
     flat = (picks + (np.arange(size) * n_matches)[:, np.newaxis]).ravel()

@@ -71,6 +71,9 @@ def results_before(
     Callers promise to pass only pre-kick-off data; this filter is the second
     line of defence against look-ahead, so every forecaster applies it.
 
+    Any object with the ``PastResult`` attributes works (``competition`` may
+    be absent), so store rows or ``scoreline.predict.PastResult`` can be passed.
+
     Args:
         history: Candidate results, in any order.
         kickoff_at: The cut-off (exclusive), timezone-aware.
@@ -85,7 +88,7 @@ def results_before(
         r
         for r in history
         if r.kickoff_at < kickoff_at
-        and (competition is None or r.competition is None or r.competition == competition)
+        and (competition is None or getattr(r, "competition", None) in (None, competition))
     ]
     kept.sort(key=lambda r: (r.kickoff_at, r.home_team, r.away_team))
     return kept

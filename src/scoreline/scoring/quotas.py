@@ -20,7 +20,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from fractions import Fraction
 
 __all__ = ["Quotas", "Tendency", "compute_quotas", "quota_for_share", "tendency_of"]
@@ -29,7 +29,7 @@ MIN_QUOTA = 2
 MAX_QUOTA = 6
 
 
-class Tendency(str, Enum):
+class Tendency(StrEnum):
     """The outcome class of a score: home win, draw or away win.
 
     The values are the one-letter codes stored in ``predictions.predicted_result``.

@@ -143,6 +143,17 @@ class Database:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
 
+    def downgrade(self, revision: str) -> None:
+        """Run the Alembic migrations down to ``revision`` (``base`` drops everything).
+
+        Args:
+            revision: Target revision.
+        """
+        config = self._alembic_config()
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+
     def head_revision(self) -> str | None:
         """Return the newest revision shipped with the package."""
         from alembic.script import ScriptDirectory

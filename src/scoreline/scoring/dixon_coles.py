@@ -1,0 +1,242 @@
+"""The ``ref-dixon-coles`` forecaster: a team-strength model fitted on history.
+
+A Dixon-Coles goal model (penaltyblog's ``DixonColesGoalModel``) is fitted on
+the competition's results of roughly the last season and a bit
+(``lookback_days``), each weighted by ``exp(-xi * age_in_days)`` so that recent
+form counts more. Its score grid goes through the same expected-points choice
+as ``ref-market``.
+
+Fits are shared: the fit only uses results from before the match day (UTC
+midnight), so every match of a day asks for the same fit and the cache answers
+all but the first. Leaving out same-day earlier results costs little and can
+only remove information, never leak it. The cache key also holds a digest of
+the results used, so a changed history can never be served a stale fit.
+
+penaltyblog is an optional extra (it pulls in plotting and notebook packages);
+it is imported only when this forecaster runs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from scoreline.scoring.expected import best_score_for_expected_points
+from scoreline.scoring.history import MatchInfo, PastResult, results_before
+from scoreline.scoring.market import predict_market
+
+__all__ = [
+    "DixonColesCache",
+    "DixonColesSettings",
+    "MissingExtraError",
+    "dixon_coles_score_matrix",
+    "predict_dixon_coles",
+]
+
+
+class MissingExtraError(ImportError):
+    """An optional dependency of a reference model is not installed."""
+
+
+@dataclass(frozen=True, slots=True)
+class DixonColesSettings:
+    """How much history to fit on and when there is too little."""
+
+    lookback_days: int = 400
+    """Results older than this (before the match day) are left out: about the
+    current and the previous season."""
+    xi: float = 0.0018
+    """Time-decay rate per day (weight halves in about 385 days)."""
+    min_matches: int = 100
+    """Fewest results in the window for a fit; fewer -> fall back to ``ref-market``."""
+    min_team_matches: int = 5
+    """Fewest results per team (promoted teams early on) -> else fall back."""
+    max_goals: int = 10
+    """Largest goal count per team in the predicted score grid."""
+
+
+@dataclass(slots=True, eq=False)
+class DixonColesCache:
+    """Fitted models keyed by (competition, cut-off day, settings, history digest).
+
+    Thread-safe; least recently used fits are dropped past ``maxsize``.
+    """
+
+    maxsize: int = 64
+    """Most fits kept."""
+    fits: int = 0
+    """Fits computed so far."""
+    hits: int = 0
+    """Requests answered from the cache."""
+    fit_seconds: float = 0.0
+    """Wall time spent fitting, summed over all fits."""
+    _models: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def model_for(
+        self,
+        key: tuple[Any, ...],
+        results: Sequence[PastResult],
+        *,
+        cutoff: datetime,
+        xi: float,
+    ) -> Any:
+        """Return the fitted model for ``key``, fitting it on ``results`` if needed."""
+        with self._lock:
+            model = self._models.get(key)
+            if model is not None:
+                self._models.move_to_end(key)
+                self.hits += 1
+                return model
+        started = time.perf_counter()
+        model = _fit(results, cutoff=cutoff, xi=xi)
+        elapsed = time.perf_counter() - started
+        with self._lock:
+            self.fits += 1
+            self.fit_seconds += elapsed
+            self._models[key] = model
+            while len(self._models) > self.maxsize:
+                self._models.popitem(last=False)
+        return model
+
+    def clear(self) -> None:
+        """Drop every cached fit and reset the counters."""
+        with self._lock:
+            self._models.clear()
+            self.fits = self.hits = 0
+            self.fit_seconds = 0.0
+
+
+DEFAULT_CACHE = DixonColesCache()
+"""The process-wide cache used when no cache is passed."""
+
+
+def _penaltyblog_models() -> Any:
+    """Import penaltyblog's models lazily, or explain which extra to install."""
+    try:
+        from penaltyblog import models
+    except ImportError as exc:
+        raise MissingExtraError(
+            "the ref-dixon-coles reference model needs penaltyblog: "
+            "pip install 'scoreline[reference]'"
+        ) from exc
+    return models
+
+
+def _fit(results: Sequence[PastResult], *, cutoff: datetime, xi: float) -> Any:
+    """Fit a time-weighted Dixon-Coles model on ``results``."""
+    models = _penaltyblog_models()
+    ages = np.array([(cutoff - r.kickoff_at).total_seconds() / 86400 for r in results])
+    model = models.DixonColesGoalModel(
+        [r.home_goals for r in results],
+        [r.away_goals for r in results],
+        [r.home_team for r in results],
+        [r.away_team for r in results],
+        weights=np.exp(-xi * ages),
+    )
+    model.fit()
+    return model
+
+
+def _match_day_cutoff(kickoff_at: datetime) -> datetime:
+    """UTC midnight at the start of the kick-off's day."""
+    day = kickoff_at.astimezone(UTC).date()
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _has_enough(
+    results: Sequence[PastResult], match: MatchInfo, settings: DixonColesSettings
+) -> bool:
+    """Whether the window supports a fit that knows both teams well enough."""
+    if len(results) < settings.min_matches:
+        return False
+    for team in (match.home_team, match.away_team):
+        played = sum(1 for r in results if team in (r.home_team, r.away_team))
+        if played < settings.min_team_matches:
+            return False
+    return True
+
+
+def dixon_coles_score_matrix(
+    match: MatchInfo,
+    history: Iterable[PastResult],
+    *,
+    cache: DixonColesCache | None = None,
+    settings: DixonColesSettings | None = None,
+) -> NDArray[np.float64] | None:
+    """Return the Dixon-Coles score grid for ``match``, or None if history is too thin.
+
+    Args:
+        match: The match to forecast.
+        history: Earlier results; those from before the match day in the
+            match's competition and within the look-back window are used.
+        cache: Where fits are shared (default: the process-wide cache).
+        settings: Window and thresholds (default: ``DixonColesSettings()``).
+
+    Returns:
+        The normalised score grid (rows home goals), or None when the window
+        has too few results or a team has too few matches in it.
+
+    Raises:
+        MissingExtraError: If penaltyblog is not installed.
+    """
+    _penaltyblog_models()
+    settings = settings or DixonColesSettings()
+    cache = DEFAULT_CACHE if cache is None else cache
+    cutoff = _match_day_cutoff(match.kickoff_at)
+    window_start = cutoff - timedelta(days=settings.lookback_days)
+    results = [
+        r
+        for r in results_before(history, cutoff, competition=match.competition)
+        if r.kickoff_at >= window_start
+    ]
+    if not _has_enough(results, match, settings):
+        return None
+    digest = hash(
+        tuple((r.kickoff_at, r.home_team, r.away_team, r.home_goals, r.away_goals) for r in results)
+    )
+    key = (match.competition, cutoff, settings, len(results), digest)
+    model = cache.model_for(key, results, cutoff=cutoff, xi=settings.xi)
+    grid = model.predict(match.home_team, match.away_team, max_goals=settings.max_goals + 1)
+    matrix = np.asarray(grid.goal_matrix, dtype=float)
+    return np.asarray(matrix / matrix.sum(), dtype=float)
+
+
+def predict_dixon_coles(
+    match: MatchInfo,
+    history: Iterable[PastResult],
+    *,
+    cache: DixonColesCache | None = None,
+    settings: DixonColesSettings | None = None,
+) -> tuple[int, int]:
+    """Predict the expected-points-best score of a Dixon-Coles fit (``ref-dixon-coles``).
+
+    Falls back to ``ref-market`` (odds, else league average, else 2-1) when
+    the history is too thin for a fit, e.g. a promoted team in August.
+
+    Args:
+        match: The match to forecast.
+        history: Earlier results of the competition.
+        cache: Where fits are shared (default: the process-wide cache).
+        settings: Window and thresholds (default: ``DixonColesSettings()``).
+
+    Returns:
+        ``(home, away)``.
+
+    Raises:
+        MissingExtraError: If penaltyblog is not installed (also when the
+            fallback would apply, so a missing extra never goes unnoticed).
+    """
+    history = list(history)
+    matrix = dixon_coles_score_matrix(match, history, cache=cache, settings=settings)
+    if matrix is None:
+        return predict_market(match, history)
+    return best_score_for_expected_points(matrix)

@@ -1,0 +1,69 @@
+"""Fixtures for provider tests: a sandbox on 127.0.0.1 and configurations pointing at it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scoreline.config import Config, load_config
+from scoreline.sandbox import SandboxServer
+
+SECRET_A = "sk-ALPHA-SECRET-7f3a9c"
+SECRET_B = "sk-BETA-SECRET-51d2e8"
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[SandboxServer]:
+    """One sandbox server for the whole session."""
+    with SandboxServer(seed=7).in_thread() as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_sandbox(sandbox: SandboxServer) -> Iterator[SandboxServer]:
+    """The session sandbox with no faults, no latency and zeroed counters."""
+    sandbox.clear_faults()
+    sandbox.set_latency(0.0)
+    sandbox.reset_counts()
+    yield sandbox
+    sandbox.clear_faults()
+
+
+@pytest.fixture
+def keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recognisable keys for both test providers."""
+    monkeypatch.setenv("SL_TEST_ALPHA_KEY", SECRET_A)
+    monkeypatch.setenv("SL_TEST_BETA_KEY", SECRET_B)
+
+
+def sandbox_config(tmp_path: Path, base_url: str, models: str, *, extra: str = "") -> Config:
+    """A configuration with providers ``alpha`` and ``beta`` on the sandbox, plus the models."""
+    text = f"""
+{extra}
+[cooldown]
+threshold = 1000
+[providers.alpha]
+base_url = "{base_url}"
+api_key_env = "SL_TEST_ALPHA_KEY"
+timeout_s = 5
+[providers.beta]
+base_url = "{base_url}"
+api_key_env = "SL_TEST_BETA_KEY"
+timeout_s = 5
+{models}
+"""
+    path = tmp_path / "sandbox.toml"
+    path.write_text(text)
+    return load_config(path)
+
+
+def model(model_id: str, provider: str, fallback: str | None = None, **extra: object) -> str:
+    """One ``[[models]]`` table; the provider model name is ``<id>-wire``."""
+    lines = [f'[[models]]\nid = "{model_id}"\nprovider = "{provider}"\nmodel = "{model_id}-wire"']
+    if fallback:
+        lines.append(f'fallback = "{fallback}"')
+    lines += [f"{k} = {json.dumps(v)}" for k, v in extra.items()]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,103 @@
+"""Database: URLs, sessions as transactions, pragmas, ping and revisions."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from scoreline.store import Database, Match, ModelRow, list_models, normalize_url, sync_models
+
+
+def test_driverless_postgresql_urls_use_psycopg() -> None:
+    for url in ("postgresql://u@h/db", "postgres://u@h/db", "postgresql+psycopg://u@h/db"):
+        assert normalize_url(url).drivername == "postgresql+psycopg"
+    assert normalize_url("sqlite:///x.db").drivername == "sqlite"
+
+
+def test_repr_hides_the_password() -> None:
+    database = Database("postgresql://user:s3cret@127.0.0.1:1/db")
+    assert "s3cret" not in repr(database)
+    database.dispose()
+
+
+def test_schema_is_refused_outside_postgresql_and_when_not_an_identifier() -> None:
+    with pytest.raises(ValueError, match="only supported for PostgreSQL"):
+        Database("sqlite://", schema="x")
+    with pytest.raises(ValueError, match="identifier"):
+        Database("postgresql://u@127.0.0.1/db", schema="x; DROP TABLE y")
+
+
+def test_ping_is_false_when_the_server_is_unreachable() -> None:
+    # Port 1 on loopback refuses connections at once.
+    database = Database("postgresql://postgres@127.0.0.1:1/test")
+    assert database.ping() is False
+    database.dispose()
+
+
+def test_ping_and_revision(db: Database) -> None:
+    assert db.ping() is True
+    assert db.current_revision() == db.head_revision() == "0001_initial"
+
+
+def test_revision_is_none_before_upgrade_and_upgrade_is_idempotent(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert database.current_revision() is None
+    database.upgrade()
+    database.upgrade()
+    assert database.current_revision() == "0001_initial"
+    database.dispose()
+
+
+def test_session_commits_on_success_and_rolls_back_on_error(db: Database) -> None:
+    with db.session() as session:
+        sync_models(session, [ModelRow("kept", "p", "m", "Kept")])
+    with pytest.raises(RuntimeError), db.session() as session:
+        sync_models(session, [ModelRow("lost", "p", "m", "Lost")])
+        session.flush()
+        raise RuntimeError("boom")
+    with db.session() as session:
+        assert [m.id for m in list_models(session)] == ["kept"]
+
+
+def test_sqlite_pragmas(sqlite_db: Database) -> None:
+    with sqlite_db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 30_000
+
+
+def test_in_memory_sqlite_is_one_shared_database() -> None:
+    database = Database("sqlite://")
+    database.upgrade()
+    with database.session() as session:
+        sync_models(session, [ModelRow("a", "p", "m", "A")])
+
+    seen: list[int] = []
+
+    def count() -> None:
+        with database.session() as session:
+            seen.append(len(list_models(session)))
+
+    worker = threading.Thread(target=count)
+    worker.start()
+    worker.join()
+    assert seen == [1]
+    database.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_schema_isolates_tables_and_version(pg_db: Database) -> None:
+    schema = pg_db.schema
+    with pg_db.engine.connect() as conn:
+        tables = set(
+            conn.execute(
+                text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s"),
+                {"s": schema},
+            ).scalars()
+        )
+    assert {"matches", "models", "predictions", "prediction_attempts", "alembic_version"} <= tables
+    with pg_db.session() as session:
+        assert session.scalars(select(Match)).all() == []
