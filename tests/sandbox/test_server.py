@@ -270,12 +270,14 @@ async def test_no_usage_fault_is_a_valid_answer_without_usage(
 
 async def _outcomes(seed: int) -> list[int]:
     faults = {"m": Fault(FaultMode.STATUS, status=503, p=0.5)}
-    async with SandboxServer(seed=seed, faults=faults) as fresh:
-        async with httpx.AsyncClient(base_url=fresh.base_url) as http_client:
-            return [
-                (await http_client.post("/chat/completions", json=chat_body("m"))).status_code
-                for _ in range(30)
-            ]
+    async with (
+        SandboxServer(seed=seed, faults=faults) as fresh,
+        httpx.AsyncClient(base_url=fresh.base_url) as http_client,
+    ):
+        return [
+            (await http_client.post("/chat/completions", json=chat_body("m"))).status_code
+            for _ in range(30)
+        ]
 
 
 async def test_probability_gives_a_reproducible_mix() -> None:
@@ -407,21 +409,21 @@ async def test_concurrent_requests_are_all_answered(
 
 
 async def test_stop_closes_hanging_connections() -> None:
-    async with SandboxServer(faults={"m": Fault(FaultMode.HANG)}) as fresh:
-        async with httpx.AsyncClient(base_url=fresh.base_url, timeout=30.0) as http_client:
-            pending = asyncio.create_task(
-                http_client.post("/chat/completions", json=chat_body("m"))
-            )
-            for _ in range(500):
-                if fresh.request_counts():
-                    break
-                await asyncio.sleep(0.01)
-            assert fresh.request_counts() == {"m": 1}
-            await fresh.stop()
-            with pytest.raises(httpx.TransportError):
-                await asyncio.wait_for(pending, 10)
-            with pytest.raises(httpx.ConnectError):
-                await http_client.post("/chat/completions", json=chat_body("m"))
+    async with (
+        SandboxServer(faults={"m": Fault(FaultMode.HANG)}) as fresh,
+        httpx.AsyncClient(base_url=fresh.base_url, timeout=30.0) as http_client,
+    ):
+        pending = asyncio.create_task(http_client.post("/chat/completions", json=chat_body("m")))
+        for _ in range(500):
+            if fresh.request_counts():
+                break
+            await asyncio.sleep(0.01)
+        assert fresh.request_counts() == {"m": 1}
+        await fresh.stop()
+        with pytest.raises(httpx.TransportError):
+            await asyncio.wait_for(pending, 10)
+        with pytest.raises(httpx.ConnectError):
+            await http_client.post("/chat/completions", json=chat_body("m"))
 
 
 async def test_api_key_is_enforced_and_never_echoed() -> None:
@@ -463,21 +465,29 @@ def test_rejects_negative_latency(server: SandboxServer) -> None:
         server.set_latency(-1)
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
-def test_serve_forever_prints_its_url_and_stops_cleanly(stop_signal: signal.Signals) -> None:
+def _start_serve_forever() -> subprocess.Popen[str]:
     code = "from scoreline.sandbox import serve_forever; serve_forever(port=0, models=['x'])"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env
-    ) as process:
-        try:
+    )
+
+
+def test_serve_forever_prints_its_url_and_stops_cleanly_on_ctrl_c_or_sigterm() -> None:
+    # Both processes start at once: most of their start-up is importing the package.
+    processes = {signal.SIGINT: _start_serve_forever(), signal.SIGTERM: _start_serve_forever()}
+    try:
+        for stop_signal, process in processes.items():
             assert process.stdout is not None
-            line = process.stdout.readline()
-            base_url = line.split(" at ")[1].split()[0]
+            base_url = process.stdout.readline().split(" at ")[1].split()[0]
             assert base_url.startswith("http://127.0.0.1:")
             assert httpx.get(f"{base_url}/models").json()["data"][0]["id"] == "x"
             process.send_signal(stop_signal)
+        for process in processes.values():
             assert process.wait(timeout=10) == 0
-        finally:
+    finally:
+        for process in processes.values():
             if process.poll() is None:
                 process.kill()
+            if process.stdout is not None:
+                process.stdout.close()

@@ -1,0 +1,46 @@
+"""The installed ``scoreline`` command, run as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scoreline.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_models_validate_accepts_builtin_catalog() -> None:
+    result = run("models", "validate")
+    assert result.returncode == 0, result.stderr
+    assert "42 models" in result.stdout
+
+
+def test_models_validate_refuses_cycle_naming_entries(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text(
+        '[providers.p]\nbase_url = "http://127.0.0.1:1/v1"\n'
+        '[[models]]\nid = "a"\nprovider = "p"\nfallback = "b"\n'
+        '[[models]]\nid = "b"\nprovider = "p"\nfallback = "a"\n'
+    )
+    result = run("--config", str(config), "models", "validate")
+    assert result.returncode == 1
+    assert "ConfigError" in result.stderr
+    assert "fallback cycle a -> b -> a" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_models_lists_inactive_reason(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = run("models", "--json", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert '"inactive_reason": "no API key: TOGETHER_API_KEY is not set"' in result.stdout
