@@ -22,7 +22,7 @@ def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) 
 def test_models_validate_accepts_builtin_catalog() -> None:
     result = run("models", "validate")
     assert result.returncode == 0, result.stderr
-    assert "42 models" in result.stdout
+    assert "46 models" in result.stdout
 
 
 def test_models_validate_refuses_cycle_naming_entries(tmp_path: Path) -> None:

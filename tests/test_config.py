@@ -17,8 +17,12 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_builtin_catalog_has_42_models_and_3_fallbacks() -> None:
     config = load_config()
-    assert len(config.models) == 42
-    assert {m.provider for m in config.models} == {"together", "synthetic"}
+    llms = [m for m in config.models if m.provider != "reference"]
+    assert len(llms) == 42
+    assert {m.provider for m in llms} == {"together", "synthetic"}
+    assert {m.id for m in config.models if m.provider == "reference"} == {
+        "ref-market", "ref-dixon-coles", "ref-home-2-1", "ref-draw-1-1"
+    }
     fallbacks = {m.id: m.fallback for m in config.models if m.fallback}
     assert fallbacks == {
         "deepseek-r1-0528-syn": "deepseek-r1",
@@ -48,7 +52,7 @@ def test_file_without_models_keeps_catalog_and_overrides_provider(tmp_path: Path
         'database_url = "sqlite:///x.db"\n[providers.together]\nbase_url = "http://127.0.0.1:9/v1"\n',
     )
     config = load_config(path)
-    assert len(config.models) == 42
+    assert len(config.models) == 46
     assert config.providers["together"].base_url == "http://127.0.0.1:9/v1"
     assert config.providers["together"].api_key_env == "TOGETHER_API_KEY"
     assert config.database_url == "sqlite:///x.db"
@@ -56,16 +60,17 @@ def test_file_without_models_keeps_catalog_and_overrides_provider(tmp_path: Path
 
 def test_file_models_replace_catalog_unless_asked(tmp_path: Path) -> None:
     body = '[providers.local]\nbase_url = "http://127.0.0.1:8000/v1"\n[[models]]\nid = "m1"\nprovider = "local"\n'
-    assert [m.id for m in load_config(write(tmp_path, body)).models] == ["m1"]
+    only = load_config(write(tmp_path, "reference_models = false\n" + body))
+    assert [m.id for m in only.models] == ["m1"]
     merged = load_config(write(tmp_path, "default_catalog = true\n" + body))
-    assert len(merged.models) == 43
+    assert len(merged.models) == 47
     assert merged.is_active("m1")  # keyless local provider
 
 
 def test_env_variable_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, '[[models]]\nid = "m1"\nprovider = "together"\n')
     monkeypatch.setenv("SCORELINE_CONFIG", str(path))
-    assert [m.id for m in load_config().models] == ["m1"]
+    assert [m.id for m in load_config().models][0] == "m1"
 
 
 BAD_MAPS = [

@@ -16,6 +16,7 @@ Secrets never live in the file: a provider names the environment variable holdin
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -94,6 +95,8 @@ class ModelConfig(_Strict):
     json_mode: bool = True
     """Send ``response_format={"type": "json_object"}``; turn off for servers that reject it."""
     active: bool = True
+    requires: str | None = None
+    """A Python module the model needs (an optional extra); without it the model is inactive."""
 
     def label(self) -> str:
         """The name shown to people."""
@@ -132,6 +135,8 @@ class Config(_Strict):
     database_url: str = "sqlite:///scoreline.db"
     queue_url: str = "sqlite:///scoreline-queue.db"
     default_catalog: bool | None = None
+    reference_models: bool = True
+    """Add the built-in reference forecasters (market odds, Dixon-Coles, naive baselines)."""
     providers: dict[str, ProviderConfig] = Field(default_factory=dict)
     models: list[ModelConfig] = Field(default_factory=list)
     cooldown: CooldownConfig = CooldownConfig()
@@ -164,8 +169,7 @@ class Config(_Strict):
 
     def is_active(self, model_id: str, env: Mapping[str, str] | None = None) -> bool:
         """Active flag set and the provider's key present."""
-        model = self.model(model_id)
-        return model.active and self.providers[model.provider].has_credentials(env)
+        return self.inactive_reason(model_id, env) is None
 
     def inactive_reason(self, model_id: str, env: Mapping[str, str] | None = None) -> str | None:
         """Why a model is inactive, or ``None`` when it is active."""
@@ -175,6 +179,8 @@ class Config(_Strict):
             return "inactive in configuration"
         if not provider.has_credentials(env):
             return f"no API key: {provider.api_key_env} is not set"
+        if model.requires and importlib.util.find_spec(model.requires) is None:
+            return f"needs {model.requires}: pip install 'scoreline[reference]'"
         return None
 
     def active_models(self, env: Mapping[str, str] | None = None) -> list[ModelConfig]:
@@ -192,9 +198,20 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
 
 
-def _builtin_catalog() -> dict[str, Any]:
-    text = resources.files("scoreline.data").joinpath("catalog.toml").read_text("utf-8")
+def _builtin(name: str) -> dict[str, Any]:
+    text = resources.files("scoreline.data").joinpath(name).read_text("utf-8")
     return tomllib.loads(text)
+
+
+def _with_reference(data: dict[str, Any]) -> dict[str, Any]:
+    """Add the reference provider and forecasters unless turned off or already present."""
+    if data.get("reference_models", True) is not True:
+        return data
+    reference = _builtin("reference.toml")
+    providers = {**reference["providers"], **data.get("providers", {})}
+    ids = {m.get("id") for m in data.get("models", []) if isinstance(m, dict)}
+    models = list(data.get("models", [])) + [m for m in reference["models"] if m["id"] not in ids]
+    return {**data, "providers": providers, "models": models}
 
 
 def _merge(catalog: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
@@ -324,7 +341,7 @@ def load_config(path: str | Path | None = None) -> Config:
             names the file, the entry and the problem.
     """
     file = resolve_path(path)
-    catalog = _builtin_catalog()
+    catalog = _builtin("catalog.toml")
     if file is None:
-        return _validate(catalog, "<built-in catalog>")
-    return _validate(_merge(catalog, _read_toml(file)), str(file))
+        return _validate(_with_reference(catalog), "<built-in catalog>")
+    return _validate(_with_reference(_merge(catalog, _read_toml(file))), str(file))

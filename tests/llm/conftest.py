@@ -42,6 +42,7 @@ def keys(monkeypatch: pytest.MonkeyPatch) -> None:
 def sandbox_config(tmp_path: Path, base_url: str, models: str, *, extra: str = "") -> Config:
     """A configuration with providers ``alpha`` and ``beta`` on the sandbox, plus the models."""
     text = f"""
+reference_models = false
 {extra}
 [cooldown]
 threshold = 1000

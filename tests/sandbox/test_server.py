@@ -202,6 +202,20 @@ async def test_openai_sdk_returns_non_json_bodies_as_str(
     assert isinstance(reply, str) and reply.startswith("<!DOCTYPE html>")
 
 
+async def test_bad_json_fault_sends_a_truncated_json_body(
+    server: SandboxServer, http: httpx.AsyncClient, client: openai.AsyncOpenAI
+) -> None:
+    server.set_fault("m", Fault(FaultMode.BAD_JSON))
+    response = await http.post("/v1/chat/completions", json=chat_body("m"))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    with pytest.raises(json.JSONDecodeError):
+        response.json()
+    # The SDK does not wrap this one in an openai.APIError: it leaks the JSONDecodeError.
+    with pytest.raises(json.JSONDecodeError):
+        await ask(client, "m")
+
+
 async def test_no_choices_fault(server: SandboxServer, client: openai.AsyncOpenAI) -> None:
     server.set_fault("m", Fault(FaultMode.NO_CHOICES))
     reply = await ask(client, "m")

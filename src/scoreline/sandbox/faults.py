@@ -26,9 +26,9 @@ _FIELDS = frozenset({"mode", "status", "p", "latency_s"})
 class FaultMode(StrEnum):
     """How a faulty request is answered.
 
-    The first group are failures a client must survive (they trigger a fallback);
-    `think`, `reasoning_only` and `no_usage` are valid answers in unusual shapes that
-    reply handlers and token accounting must cope with.
+    Most are failures a client must survive (they trigger a fallback); `think`,
+    `reasoning_only` and `no_usage` are valid answers in unusual shapes that reply
+    handlers and token accounting must cope with.
     """
 
     STATUS = "status"
@@ -53,6 +53,8 @@ class FaultMode(StrEnum):
     """Answer 200 with `content: null` and the answer in `reasoning_content`."""
     NO_USAGE = "no_usage"
     """Answer normally but leave out the `usage` object."""
+    BAD_JSON = "bad_json"
+    """Answer 200 as `application/json` with a truncated body (the SDK fails to decode it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,9 @@ class Fault:
             raise ValueError(f"p must be a probability in [0, 1], got {self.p!r}")
         if self.latency_s is not None and (not _is_number(self.latency_s) or self.latency_s < 0):
             raise ValueError(f"latency_s must be a number >= 0, got {self.latency_s!r}")
+        object.__setattr__(self, "p", float(self.p))
+        if self.latency_s is not None:
+            object.__setattr__(self, "latency_s", float(self.latency_s))
 
     @property
     def status_code(self) -> int:

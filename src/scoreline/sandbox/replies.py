@@ -38,6 +38,16 @@ HTML_PAGE = (
     "<body><h1>Service temporarily unavailable</h1><p>Please try again later.</p></body></html>"
 )
 
+# Fault modes whose outcome does not depend on the request.
+_FIXED: dict[FaultMode | None, Reply | Action] = {
+    FaultMode.HANG: Action.HANG,
+    FaultMode.RESET: Action.RESET,
+    FaultMode.NON_JSON: Reply(200, HTML_PAGE.encode(), content_type="text/html; charset=utf-8"),
+    FaultMode.BAD_JSON: Reply(
+        200, b'{"id": "chatcmpl-sandbox", "object": "chat.completion", "choi'
+    ),
+}
+
 # status -> (error type, error code, message), in the shape OpenAI's API uses.
 _ERRORS: dict[int, tuple[str, str | None, str]] = {
     400: ("invalid_request_error", None, "Bad request."),
@@ -155,14 +165,10 @@ def completion(
 def chat_reply(fault: Fault | None, *, model: str, prompt: str) -> Reply | Action:
     """Answer a chat completion request, normally or as the applied `fault` dictates."""
     mode = fault.mode if fault is not None else None
-    if mode is FaultMode.HANG:
-        return Action.HANG
-    if mode is FaultMode.RESET:
-        return Action.RESET
+    if mode in _FIXED:
+        return _FIXED[mode]
     if fault is not None and mode is FaultMode.STATUS:
         return error_reply(fault.status_code, f"{_message_for(fault.status_code)} (sandbox fault)")
-    if mode is FaultMode.NON_JSON:
-        return Reply(200, HTML_PAGE.encode(), content_type="text/html; charset=utf-8")
     answer = answer_text(model, find_match_ids(prompt), out_of_range=mode is FaultMode.OUT_OF_RANGE)
     body = _answer_body(mode, model=model, prompt=prompt, answer=answer)
     return json_reply(200, body)

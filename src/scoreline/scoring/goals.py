@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import brentq, least_squares
-from scipy.stats import poisson
+from scipy.special import gammaln
 
 from scoreline.scoring.history import PastResult
 
@@ -103,9 +103,14 @@ def poisson_score_matrix(
         Array ``P`` of shape ``(max_goals + 1, max_goals + 1)``, ``P[h, a]`` the
         probability of the score h-a.
     """
-    goals = np.arange(max_goals + 1)
-    matrix = np.outer(poisson.pmf(goals, lambda_home), poisson.pmf(goals, lambda_away))
+    matrix = np.outer(_poisson_pmf(lambda_home, max_goals), _poisson_pmf(lambda_away, max_goals))
     return np.asarray(matrix / matrix.sum(), dtype=float)
+
+
+def _poisson_pmf(mean: float, max_goals: int) -> NDArray[np.float64]:
+    """P(0..max_goals goals) for a Poisson mean, in log space (scipy.stats is slow per call)."""
+    goals = np.arange(max_goals + 1)
+    return np.asarray(np.exp(goals * np.log(mean) - mean - gammaln(goals + 1)), dtype=float)
 
 
 def outcome_probabilities(prob_matrix: NDArray[np.float64]) -> tuple[float, float, float]:

@@ -178,7 +178,8 @@ def insert_predictions(session: Session, rows: Sequence[NewPrediction]) -> int:
         group = [v for v in values if tuple(v) == keys]
         for start in range(0, len(group), _CHUNK):
             statement = _insert_ignoring_duplicates(session, group[start : start + _CHUNK])
-            inserted += session.execute(statement).rowcount
+            # Count RETURNING rows: rowcount is not reliable for multi-row VALUES on psycopg.
+            inserted += len(session.execute(statement.returning(Prediction.id)).all())
     return inserted
 
 
