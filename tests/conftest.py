@@ -23,6 +23,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from scoreline.sandbox import SandboxServer
 from scoreline.store import Database
 
 _PG_CANDIDATES = (
@@ -92,3 +93,30 @@ def db(request: pytest.FixtureRequest) -> Database:
     """Return a migrated database, once on SQLite and once on PostgreSQL."""
     name = "sqlite_db" if request.param == "sqlite" else "pg_db"
     return request.getfixturevalue(name)
+
+
+# Sandbox fixtures: a real OpenAI-compatible server on 127.0.0.1 for provider tests.
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[SandboxServer]:
+    """One sandbox server for the whole session."""
+    with SandboxServer(seed=7).in_thread() as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_sandbox(sandbox: SandboxServer) -> Iterator[SandboxServer]:
+    """The session sandbox with no faults, no latency and zeroed counters."""
+    sandbox.clear_faults()
+    sandbox.set_latency(0.0)
+    sandbox.reset_counts()
+    yield sandbox
+    sandbox.clear_faults()
+
+
+@pytest.fixture(autouse=True)
+def _no_real_providers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never reach a paid provider: the real keys are removed for every test."""
+    for name in ("TOGETHER_API_KEY", "SYNTHETIC_API_KEY", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)

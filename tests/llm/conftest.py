@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from scoreline.config import Config, load_config
-from scoreline.sandbox import SandboxServer
 
 SECRET_A = "sk-ALPHA-SECRET-7f3a9c"
 SECRET_B = "sk-BETA-SECRET-51d2e8"
-
-
-@pytest.fixture(scope="session")
-def sandbox() -> Iterator[SandboxServer]:
-    """One sandbox server for the whole session."""
-    with SandboxServer(seed=7).in_thread() as server:
-        yield server
-
-
-@pytest.fixture
-def fresh_sandbox(sandbox: SandboxServer) -> Iterator[SandboxServer]:
-    """The session sandbox with no faults, no latency and zeroed counters."""
-    sandbox.clear_faults()
-    sandbox.set_latency(0.0)
-    sandbox.reset_counts()
-    yield sandbox
-    sandbox.clear_faults()
 
 
 @pytest.fixture

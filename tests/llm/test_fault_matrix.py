@@ -34,6 +34,7 @@ FAULTS: list[tuple[str, Fault, str, int | None]] = [
     ("hang", Fault(FaultMode.HANG), "timeout", None),
     ("reset", Fault(FaultMode.RESET), "connection", None),
     ("non-json", Fault(FaultMode.NON_JSON), "invalid_body", 200),
+    ("truncated-json", Fault(FaultMode.BAD_JSON), "invalid_body", 200),
     ("no-choices", Fault(FaultMode.NO_CHOICES), "invalid_body", 200),
     ("empty-content", Fault(FaultMode.EMPTY_CONTENT), "empty_content", 200),
     ("prose", Fault(FaultMode.PROSE), "unparseable", 200),

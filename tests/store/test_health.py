@@ -11,6 +11,7 @@ import pytest
 from scoreline.store import (
     CooldownState,
     Database,
+    Model,
     ModelRow,
     UnknownModelError,
     cooldown_state,
@@ -25,7 +26,7 @@ from scoreline.store import (
 from .conftest import CATALOG
 
 
-def _model(db: Database, model_id: str):  # noqa: ANN202 - returns the ORM row
+def _model(db: Database, model_id: str) -> Model:
     with db.session() as session:
         return next(m for m in list_models(session) if m.id == model_id)
 

@@ -15,12 +15,17 @@ from scoreline.store import (
     Prediction,
     PredictionAttempt,
     UnknownMatchError,
+    cooling_or_disabled,
     due_matches,
+    finished_before,
     finished_matches_with_pending,
     get_match,
     insert_attempts,
     insert_predictions,
     predicted_model_ids,
+    prediction_results,
+    record_model_failure,
+    record_primary_result,
     result_of,
     set_match_quotas,
 )
@@ -103,7 +108,10 @@ def test_concurrent_duplicate_batches_never_fail(catalog_db: Database) -> None:
         try:
             with catalog_db.session() as session:
                 barrier.wait()
+                # Read first, then write: the predict job's order.
+                done = predicted_model_ids(session, "m1")
                 inserted.append(insert_predictions(session, batch))
+                set_match_quotas(session, "m1", 2, 2, len(done) + 2)
         except BaseException as exc:  # reported below, not swallowed
             errors.append(exc)
 
@@ -184,3 +192,22 @@ def test_set_match_quotas(catalog_db: Database) -> None:
         assert (match.quota_home, match.quota_draw, match.quota_away) == (2, 4, 6)
         with pytest.raises(UnknownMatchError, match="unknown match 'nope'"):
             set_match_quotas(session, "nope", 2, 2, 2)
+
+
+def test_history_queries(catalog_db: Database, now: datetime) -> None:
+    with catalog_db.session() as session:
+        insert_predictions(
+            session, [_prediction("m0", "alpha", 2, 2), _prediction("m0", "beta", 0, 1)]
+        )
+        record_primary_result(session, "alpha", ok=False, threshold=1, cooldown_s=60, now=now)
+        for _ in range(2):
+            record_model_failure(
+                session, "beta", error="e", counts_toward_disable=True, disable_after=2, now=now
+            )
+    with catalog_db.session() as session:
+        assert sorted(prediction_results(session, "m0")) == ["A", "D"]
+        assert [m.id for m in finished_before(session, "E0", now)] == ["m0"]
+        assert finished_before(session, "E0", now - timedelta(days=2)) == []
+        assert cooling_or_disabled(session, now=now) == ({"alpha"}, {"beta"})
+        later = now + timedelta(seconds=60)
+        assert cooling_or_disabled(session, now=later) == (set(), {"beta"})

@@ -64,7 +64,7 @@ def expected_points_matrix(
     home_goals, away_goals = np.indices((size, size))
     diffs = home_goals - away_goals
     in_range = (diffs > -cols) & (diffs < rows)
-    diff_prob = np.where(in_range, diff_probs[np.clip(diffs + cols - 1, 0, None)], 0.0)
+    diff_prob = np.where(in_range, diff_probs[np.clip(diffs + cols - 1, 0, rows + cols - 2)], 0.0)
 
     p_home = float(np.tril(probs, k=-1).sum())
     p_away = float(np.triu(probs, k=1).sum())

@@ -26,6 +26,7 @@ from scoreline.store.health import (
     record_primary_result,
     sync_models,
 )
+from scoreline.store.history import cooling_or_disabled, finished_before, prediction_results
 from scoreline.store.matches_import import ImportReport, bundled_matches_path, import_matches
 from scoreline.store.queries import (
     NewAttempt,
@@ -73,8 +74,10 @@ __all__ = [
     "UnknownModelError",
     "bundled_matches_path",
     "cooldown_state",
+    "cooling_or_disabled",
     "due_matches",
     "enable_model",
+    "finished_before",
     "finished_matches_with_pending",
     "get_match",
     "import_matches",
@@ -83,6 +86,7 @@ __all__ = [
     "list_models",
     "normalize_url",
     "predicted_model_ids",
+    "prediction_results",
     "record_model_failure",
     "record_model_success",
     "record_primary_result",

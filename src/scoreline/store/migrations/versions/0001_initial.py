@@ -106,14 +106,18 @@ def _create_predictions() -> None:
         sa.CheckConstraint(
             "predicted_result IN ('H', 'D', 'A')", name=op.f("ck_predictions_predicted_result")
         ),
-        sa.CheckConstraint("status IN ('pending', 'scored', 'void')", name=op.f("ck_predictions_status")),
+        sa.CheckConstraint(
+            "status IN ('pending', 'scored', 'void')", name=op.f("ck_predictions_status")
+        ),
         sa.CheckConstraint(
             "predicted_home >= 0 AND predicted_away >= 0", name=op.f("ck_predictions_goals")
         ),
         sa.ForeignKeyConstraint(
             ["match_id"], ["matches.id"], name=op.f("fk_predictions_match_id_matches")
         ),
-        sa.ForeignKeyConstraint(["model_id"], ["models.id"], name=op.f("fk_predictions_model_id_models")),
+        sa.ForeignKeyConstraint(
+            ["model_id"], ["models.id"], name=op.f("fk_predictions_model_id_models")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_predictions")),
         sa.UniqueConstraint("match_id", "model_id", name=op.f("uq_predictions_match_id_model_id")),
     )

@@ -1,0 +1,297 @@
+"""The predict job: every active model's prediction of one match, stored exactly once.
+
+Reads the match and what was known before kick-off, calls every model that has not predicted
+it yet concurrently (bounded per provider by the registry), then writes in one transaction:
+the new predictions (``ON CONFLICT DO NOTHING``, so a concurrent duplicate run is harmless),
+one attempt row per provider call, model health, the shared cooldown state and the match's
+quotas recomputed from all of its predictions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from scoreline.config import Config
+from scoreline.llm import Attempt, ProviderError, Registry
+from scoreline.predict.parse import Score, make_accept
+from scoreline.predict.plan import PredictPlan, load_plan
+from scoreline.predict.prompt import SYSTEM_PROMPT
+from scoreline.scoring import MatchInfo, compute_quotas, predict_reference
+from scoreline.store import (
+    Database,
+    NewAttempt,
+    NewPrediction,
+    insert_attempts,
+    insert_predictions,
+    record_model_failure,
+    record_model_success,
+    record_primary_result,
+    set_match_quotas,
+)
+from scoreline.store.history import prediction_results
+
+__all__ = ["MODEL_SPECIFIC_ERRORS", "PredictSummary", "SnapshotCooldown", "predict_match"]
+
+log = logging.getLogger("scoreline.predict")
+
+MODEL_SPECIFIC_ERRORS = frozenset({"unparseable", "client_error", "invalid_body", "empty_content"})
+"""Failures that are the model's own, counted toward auto-disable. Timeouts, rate limits,
+server errors, connection and auth failures belong to the provider and are not counted."""
+
+ProgressFn = Callable[[str, bool], None]
+
+
+@dataclass
+class PredictSummary:
+    """What one predict job did."""
+
+    match_id: str
+    asked: int = 0
+    predicted: int = 0
+    via_fallback: int = 0
+    failed: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
+    """Models not asked: already predicted, auto-disabled or inactive."""
+    disabled: list[str] = field(default_factory=list)
+    """Models auto-disabled by this run."""
+    wall_ms: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json`` and logs."""
+        return {
+            "match_id": self.match_id,
+            "asked": self.asked,
+            "predicted": self.predicted,
+            "via_fallback": self.via_fallback,
+            "failed": dict(self.failed),
+            "skipped": self.skipped,
+            "disabled": list(self.disabled),
+            "wall_ms": round(self.wall_ms, 1),
+        }
+
+
+class SnapshotCooldown:
+    """Cooldown decisions read from the store at job start; outcomes written back at the end."""
+
+    def __init__(self, cooling: set[str]) -> None:
+        self.cooling = cooling
+        self.outcomes: list[tuple[str, bool]] = []
+
+    async def in_cooldown(self, model_id: str) -> bool:
+        """Whether the store said the primary is cooling down."""
+        return model_id in self.cooling
+
+    async def record(self, model_id: str, *, ok: bool) -> None:
+        """Remember the primary's outcome for the write-back."""
+        self.outcomes.append((model_id, ok))
+
+
+@dataclass
+class _Outcome:
+    model_id: str
+    score: Score | None
+    used_fallback: bool = False
+    answered_by: str | None = None
+    attempts: tuple[Attempt, ...] = ()
+    error: str | None = None
+    error_class: str | None = None
+
+
+async def _call_llm(registry: Registry, plan: PredictPlan, model_id: str) -> _Outcome:
+    try:
+        result = await registry.call_with_fallback(
+            model_id, SYSTEM_PROMPT, plan.prompt, accept=make_accept(plan.match_id)
+        )
+    except ProviderError as exc:
+        return _Outcome(
+            model_id, None, attempts=exc.attempts, error=str(exc), error_class=exc.error_class
+        )
+    return _Outcome(
+        model_id,
+        result.value,
+        used_fallback=result.used_fallback,
+        answered_by=result.answered_by,
+        attempts=result.attempts,
+    )
+
+
+async def _call_reference(
+    plan: PredictPlan, model_id: str, provider: str, limit: asyncio.Semaphore
+) -> _Outcome:
+    match = MatchInfo(
+        home_team=plan.fixture.home_team,
+        away_team=plan.fixture.away_team,
+        kickoff_at=plan.fixture.kickoff_at,
+        odds_home=plan.odds[0],
+        odds_draw=plan.odds[1],
+        odds_away=plan.odds[2],
+        competition=plan.fixture.competition,
+    )
+    started = time.perf_counter()
+    async with limit:
+        try:
+            home, away = await asyncio.to_thread(predict_reference, model_id, match, plan.history)
+        except Exception as exc:  # a forecaster bug must not sink the other models
+            latency = (time.perf_counter() - started) * 1000
+            attempt = Attempt(model_id, provider, False, latency, error_class="reference_error")
+            return _Outcome(model_id, None, attempts=(attempt,), error=repr(exc)[:300],
+                            error_class="reference_error")
+    latency = (time.perf_counter() - started) * 1000
+    attempt = Attempt(model_id, provider, True, latency)
+    return _Outcome(model_id, Score(home, away, plan.match_id), answered_by=model_id,
+                    attempts=(attempt,))
+
+
+async def _run_models(
+    config: Config, plan: PredictPlan, progress: ProgressFn | None
+) -> tuple[list[_Outcome], SnapshotCooldown]:
+    cooldown = SnapshotCooldown(plan.cooling)
+    reference_limits = {
+        name: asyncio.Semaphore(p.max_concurrency)
+        for name, p in config.providers.items()
+        if p.kind == "reference"
+    }
+    async with Registry(config, cooldown=cooldown) as registry:
+
+        async def one(model_id: str) -> _Outcome:
+            provider = config.model(model_id).provider
+            if provider in reference_limits:
+                outcome = await _call_reference(plan, model_id, provider, reference_limits[provider])
+            else:
+                outcome = await _call_llm(registry, plan, model_id)
+            if progress is not None:
+                progress(model_id, outcome.score is not None)
+            return outcome
+
+        outcomes = await asyncio.gather(*(one(m) for m in plan.model_ids))
+    return list(outcomes), cooldown
+
+
+def _store(
+    db: Database,
+    config: Config,
+    plan: PredictPlan,
+    outcomes: list[_Outcome],
+    cooldown: SnapshotCooldown,
+    now: datetime,
+) -> tuple[int, list[str]]:
+    predictions = [
+        NewPrediction(
+            match_id=plan.match_id,
+            model_id=o.model_id,
+            predicted_home=o.score.home,
+            predicted_away=o.score.away,
+            used_fallback=o.used_fallback,
+            answered_by=o.answered_by,
+            after_kickoff=plan.after_kickoff,
+            created_at=now,
+        )
+        for o in outcomes
+        if o.score is not None
+    ]
+    attempts = [
+        NewAttempt(
+            match_id=plan.match_id,
+            model_id=o.model_id,
+            called_model_id=a.model_id,
+            provider=a.provider,
+            is_fallback=a.is_fallback,
+            ok=a.ok,
+            error_class=a.error_class,
+            http_status=a.status,
+            latency_ms=round(a.latency_ms, 1),
+            prompt_tokens=a.prompt_tokens,
+            completion_tokens=a.completion_tokens,
+            created_at=now,
+        )
+        for o in outcomes
+        for a in o.attempts
+    ]
+    disabled: list[str] = []
+    with db.session() as session:
+        inserted = insert_predictions(session, predictions)
+        insert_attempts(session, attempts)
+        for outcome in outcomes:
+            if _update_health(session, config, outcome, now):
+                disabled.append(outcome.model_id)
+        for model_id, ok in cooldown.outcomes:
+            record_primary_result(
+                session,
+                model_id,
+                ok=ok,
+                threshold=config.cooldown.threshold,
+                cooldown_s=config.cooldown.seconds,
+                now=now,
+            )
+        quotas = compute_quotas(prediction_results(session, plan.match_id))
+        set_match_quotas(session, plan.match_id, quotas.home, quotas.draw, quotas.away)
+    return inserted, disabled
+
+
+def _update_health(session: Any, config: Config, outcome: _Outcome, now: datetime) -> bool:
+    """Health follows the primary's own call; a fallback's success is not the primary's."""
+    primary = next((a for a in outcome.attempts if not a.is_fallback), None)
+    if primary is None:  # skipped for cooldown: nothing learned about the primary
+        return False
+    if primary.ok:
+        record_model_success(session, outcome.model_id, now=now)
+        return False
+    error_class = primary.error_class or "error"
+    message = outcome.error if outcome.score is None and outcome.error else error_class
+    return record_model_failure(
+        session,
+        outcome.model_id,
+        error=f"{error_class}: {message}" if message != error_class else error_class,
+        counts_toward_disable=error_class in MODEL_SPECIFIC_ERRORS,
+        disable_after=config.health.disable_after,
+        now=now,
+    )
+
+
+async def predict_match(
+    db: Database,
+    config: Config,
+    match_id: str,
+    *,
+    now: datetime,
+    allow_after_kickoff: bool = False,
+    progress: ProgressFn | None = None,
+) -> PredictSummary:
+    """Predict one match with every active model that has not predicted it yet.
+
+    Args:
+        db: The store.
+        config: The configuration (models, providers, health and cooldown settings).
+        match_id: The match.
+        now: Current time, aware UTC; a match whose kick-off has passed is refused.
+        allow_after_kickoff: Predict anyway; the predictions are flagged ``after_kickoff``.
+        progress: Called with ``(model_id, ok)`` as each model finishes.
+
+    Returns:
+        The summary: models asked, predicted, via fallback, failed by error class, skipped.
+
+    Raises:
+        PredictRefusedError: The match is unknown, not scheduled, or has kicked off.
+    """
+    started = time.perf_counter()
+    plan = await asyncio.to_thread(load_plan, db, config, match_id, now, allow_after_kickoff)
+    summary = PredictSummary(match_id=match_id, asked=len(plan.model_ids), skipped=plan.skipped)
+    if plan.model_ids:
+        outcomes, cooldown = await _run_models(config, plan, progress)
+        inserted, disabled = await asyncio.to_thread(
+            _store, db, config, plan, outcomes, cooldown, now
+        )
+        summary.predicted = inserted
+        summary.via_fallback = sum(o.used_fallback for o in outcomes if o.score is not None)
+        summary.failed = dict(Counter(o.error_class or "error" for o in outcomes if o.score is None))
+        summary.disabled = disabled
+    summary.wall_ms = (time.perf_counter() - started) * 1000
+    log.info("predicted %s: %s", match_id, summary.as_dict())
+    return summary

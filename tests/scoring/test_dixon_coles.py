@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from importlib.util import find_spec
+
+import numpy as np
+import pytest
+
+from scoreline.scoring import (
+    DixonColesCache,
+    DixonColesSettings,
+    MatchInfo,
+    MissingExtraError,
+    PastResult,
+    dixon_coles_score_matrix,
+    predict_dixon_coles,
+    predict_market,
+    predict_reference,
+    tendency_of,
+)
+from scoreline.scoring.quotas import Tendency
+
+needs_penaltyblog = pytest.mark.skipif(
+    find_spec("penaltyblog") is None,
+    reason="penaltyblog not installed: pip install 'scoreline[reference]'",
+)
+
+
+def _by_teams(matches: dict[str, MatchInfo], home: str, away: str, season: str) -> MatchInfo:
+    return next(
+        m
+        for key, m in matches.items()
+        if key.startswith(f"E0-{season}") and (m.home_team, m.away_team) == (home, away)
+    )
+
+
+@needs_penaltyblog
+@pytest.mark.parametrize(
+    ("home", "away", "tendency"),
+    [
+        ("Arsenal", "Brentford", Tendency.HOME),
+        ("Sheffield United", "Arsenal", Tendency.AWAY),
+        ("Man City", "Man United", Tendency.HOME),
+    ],
+)
+def test_strong_teams_are_backed(
+    e0_matches: dict[str, MatchInfo],
+    e0_results: list[PastResult],
+    home: str,
+    away: str,
+    tendency: Tendency,
+) -> None:
+    match = _by_teams(e0_matches, home, away, "2023-24")
+    score = predict_dixon_coles(match, e0_results, cache=DixonColesCache())
+    assert tendency_of(*score) is tendency
+
+
+@needs_penaltyblog
+def test_score_grid_is_normalised(
+    e0_matches: dict[str, MatchInfo], e0_results: list[PastResult]
+) -> None:
+    match = _by_teams(e0_matches, "Arsenal", "Brentford", "2023-24")
+    grid = dixon_coles_score_matrix(match, e0_results, cache=DixonColesCache())
+    assert grid is not None
+    assert grid.shape == (11, 11)
+    assert grid.sum() == pytest.approx(1.0)
+    assert np.tril(grid, -1).sum() > 0.6  # a home win is likely
+
+
+@needs_penaltyblog
+def test_later_results_never_change_the_prediction(
+    e0_matches: dict[str, MatchInfo], e0_results: list[PastResult]
+) -> None:
+    match = _by_teams(e0_matches, "Man United", "Everton", "2023-24")
+    cache = DixonColesCache()
+    before = [r for r in e0_results if r.kickoff_at < match.kickoff_at]
+    later = [r for r in e0_results if r.kickoff_at >= match.kickoff_at]
+    flipped = [replace(r, home_goals=r.away_goals, away_goals=r.home_goals + 3) for r in later]
+    baseline = predict_dixon_coles(match, before, cache=DixonColesCache())
+    assert predict_dixon_coles(match, before + later, cache=cache) == baseline
+    assert predict_dixon_coles(match, flipped + before, cache=cache) == baseline
+    assert (cache.fits, cache.hits) == (1, 1)  # later rows do not even change the fit key
+
+
+@needs_penaltyblog
+def test_a_changed_earlier_result_is_refitted(
+    e0_matches: dict[str, MatchInfo], e0_results: list[PastResult]
+) -> None:
+    match = _by_teams(e0_matches, "Man United", "Everton", "2023-24")
+    cache = DixonColesCache()
+    predict_dixon_coles(match, e0_results, cache=cache)
+    edited = [replace(e0_results[-500], home_goals=9), *e0_results]
+    edited.remove(e0_results[-500])
+    predict_dixon_coles(match, edited, cache=cache)
+    assert cache.fits == 2
+
+
+@needs_penaltyblog
+def test_one_fit_serves_a_whole_match_day(
+    e0_matches: dict[str, MatchInfo], e0_results: list[PastResult]
+) -> None:
+    day = [
+        m
+        for m in e0_matches.values()
+        if m.kickoff_at.date().isoformat() == "2024-03-02" and "Luton" not in m.home_team
+    ]
+    assert len(day) >= 5
+    cache = DixonColesCache()
+    for match in day:
+        predict_dixon_coles(match, e0_results, cache=cache)
+    assert (cache.fits, cache.hits) == (1, len(day) - 1)
+
+
+@needs_penaltyblog
+def test_a_promoted_team_falls_back_to_the_market(
+    e0_matches: dict[str, MatchInfo], e0_results: list[PastResult]
+) -> None:
+    # Luton were promoted in 2023: no E0 results of theirs before August 2023.
+    match = _by_teams(e0_matches, "Brighton", "Luton", "2023-24")
+    assert dixon_coles_score_matrix(match, e0_results, cache=DixonColesCache()) is None
+    assert predict_dixon_coles(match, e0_results) == predict_market(match, e0_results)
+
+
+@needs_penaltyblog
+def test_too_little_history_falls_back_to_the_market(
+    e0_matches: dict[str, MatchInfo], e0_results: list[PastResult]
+) -> None:
+    match = _by_teams(e0_matches, "Arsenal", "Brentford", "2023-24")
+    settings = DixonColesSettings(lookback_days=20)
+    assert dixon_coles_score_matrix(match, e0_results, settings=settings) is None
+    without_odds = replace(match, odds_home=None)
+    assert predict_dixon_coles(without_odds, e0_results[:5], cache=DixonColesCache()) == (2, 1)
+
+
+@needs_penaltyblog
+def test_registry_runs_dixon_coles(
+    e0_matches: dict[str, MatchInfo], e0_results: list[PastResult]
+) -> None:
+    match = _by_teams(e0_matches, "Arsenal", "Brentford", "2023-24")
+    assert predict_reference("ref-dixon-coles", match, e0_results) == predict_dixon_coles(
+        match, e0_results, cache=DixonColesCache()
+    )
+
+
+@needs_penaltyblog
+@pytest.mark.slow
+def test_dixon_coles_mostly_agrees_with_the_market_favourite(
+    e0_matches: dict[str, MatchInfo], e0_results: list[PastResult]
+) -> None:
+    # Second half of 2023-24: both models should usually back the same side.
+    season = [
+        m for k, m in e0_matches.items() if k.startswith("E0-2023-24") and k >= "E0-2023-24-0200"
+    ]
+    cache = DixonColesCache()
+    agree = 0
+    for match in season:
+        odds = match.odds
+        assert odds is not None
+        favourite = Tendency.HOME if odds[0] < odds[2] else Tendency.AWAY
+        agree += tendency_of(*predict_dixon_coles(match, e0_results, cache=cache)) is favourite
+    assert agree / len(season) > 0.75
+    assert cache.fits < len(season) / 2
+
+
+def test_missing_penaltyblog_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch, e0_matches: dict[str, MatchInfo]
+) -> None:
+    # Reason for monkeypatch: the package cannot be uninstalled for one test;
+    # a None entry in sys.modules makes its import fail exactly like a missing one.
+    monkeypatch.setitem(sys.modules, "penaltyblog", None)
+    match = _by_teams(e0_matches, "Arsenal", "Brentford", "2023-24")
+    with pytest.raises(MissingExtraError, match=r"pip install 'scoreline\[reference\]'"):
+        predict_dixon_coles(match, [])
+    assert issubclass(MissingExtraError, ImportError)
