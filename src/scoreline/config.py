@@ -127,6 +127,9 @@ class ScheduleConfig(_Strict):
 
     reconcile_every_s: int = Field(60, ge=1)
     predict_window_min: int = Field(30, ge=1)
+    job_lock_ttl_s: float = Field(300.0, gt=0)
+    """How long a per-match job lock lives: it outlasts any job, and frees itself when a
+    worker is killed while holding it."""
 
 
 class Config(_Strict):

@@ -150,7 +150,7 @@ def test_dixon_coles_mostly_agrees_with_the_market_favourite(
 ) -> None:
     # Second half of 2023-24: both models should usually back the same side.
     season = [
-        m for k, m in e0_matches.items() if k.startswith("E0-2023-24") and k >= "E0-2023-24-0200"
+        m for k, m in e0_matches.items() if k.startswith("E0-2023-24") and k >= "E0-2023-24-0280"
     ]
     cache = DixonColesCache()
     agree = 0
@@ -173,3 +173,29 @@ def test_missing_penaltyblog_names_the_extra(
     with pytest.raises(MissingExtraError, match=r"pip install 'scoreline\[reference\]'"):
         predict_dixon_coles(match, [])
     assert issubclass(MissingExtraError, ImportError)
+
+
+@needs_penaltyblog
+def test_a_fit_that_does_not_converge_falls_back_once(
+    monkeypatch: pytest.MonkeyPatch,
+    e0_matches: dict[str, MatchInfo],
+    e0_results: list[PastResult],
+) -> None:
+    # Reason for monkeypatch: no real data set was found that makes penaltyblog's
+    # optimiser fail, so its failure (a ValueError) is raised in its place.
+    from scoreline.scoring import dixon_coles
+
+    calls: list[int] = []
+
+    def failing_fit(*args: object, **kwargs: object) -> None:
+        calls.append(1)
+        raise ValueError("Optimization failed with message: Iteration limit reached")
+
+    monkeypatch.setattr(dixon_coles, "_fit", failing_fit)
+    match = _by_teams(e0_matches, "Arsenal", "Brentford", "2023-24")
+    cache = DixonColesCache()
+    for _ in range(2):
+        assert predict_dixon_coles(match, e0_results, cache=cache) == predict_market(
+            match, e0_results
+        )
+    assert len(calls) == 1

@@ -1,5 +1,7 @@
 """Predicting: prompts, reply parsing and the predict job."""
 
+from scoreline.predict.job import MODEL_SPECIFIC_ERRORS, PredictSummary, predict_match
+from scoreline.predict.plan import PredictRefusedError
 from scoreline.predict.parse import (
     MAX_GOALS,
     ReplyParseError,
@@ -20,6 +22,10 @@ from scoreline.predict.prompt import (
 )
 
 __all__ = [
+    "MODEL_SPECIFIC_ERRORS",
+    "PredictRefusedError",
+    "PredictSummary",
+    "predict_match",
     "MAX_GOALS",
     "SYSTEM_PROMPT",
     "FixtureInfo",

@@ -18,6 +18,7 @@ it is imported only when this forecaster runs.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -40,6 +41,8 @@ __all__ = [
     "dixon_coles_score_matrix",
     "predict_dixon_coles",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 class MissingExtraError(ImportError):
@@ -89,15 +92,23 @@ class DixonColesCache:
         cutoff: datetime,
         xi: float,
     ) -> Any:
-        """Return the fitted model for ``key``, fitting it on ``results`` if needed."""
+        """Return the fitted model for ``key``, fitting it on ``results`` if needed.
+
+        Returns:
+            The fitted penaltyblog model, or None when the optimiser did not
+            converge (remembered too, so a failing window is not refitted).
+        """
         with self._lock:
-            model = self._models.get(key)
-            if model is not None:
+            if key in self._models:
                 self._models.move_to_end(key)
                 self.hits += 1
-                return model
+                return self._models[key]
         started = time.perf_counter()
-        model = _fit(results, cutoff=cutoff, xi=xi)
+        try:
+            model = _fit(results, cutoff=cutoff, xi=xi)
+        except ValueError as exc:  # penaltyblog's "Optimization failed"
+            logger.warning("Dixon-Coles fit failed for %s: %s", key[:2], exc)
+            model = None
         elapsed = time.perf_counter() - started
         with self._lock:
             self.fits += 1
@@ -183,7 +194,8 @@ def dixon_coles_score_matrix(
 
     Returns:
         The normalised score grid (rows home goals), or None when the window
-        has too few results or a team has too few matches in it.
+        has too few results, a team has too few matches in it, or the fit
+        did not converge.
 
     Raises:
         MissingExtraError: If penaltyblog is not installed.
@@ -205,6 +217,8 @@ def dixon_coles_score_matrix(
     )
     key = (match.competition, cutoff, settings, len(results), digest)
     model = cache.model_for(key, results, cutoff=cutoff, xi=settings.xi)
+    if model is None:
+        return None
     grid = model.predict(match.home_team, match.away_team, max_goals=settings.max_goals + 1)
     matrix = np.asarray(grid.goal_matrix, dtype=float)
     return np.asarray(matrix / matrix.sum(), dtype=float)
@@ -220,7 +234,8 @@ def predict_dixon_coles(
     """Predict the expected-points-best score of a Dixon-Coles fit (``ref-dixon-coles``).
 
     Falls back to ``ref-market`` (odds, else league average, else 2-1) when
-    the history is too thin for a fit, e.g. a promoted team in August.
+    the history is too thin for a fit (e.g. a promoted team in August) or the
+    fit does not converge.
 
     Args:
         match: The match to forecast.

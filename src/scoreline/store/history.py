@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from scoreline.store.tables import Match, Model, Prediction
 
-__all__ = ["cooling_or_disabled", "finished_before", "prediction_results"]
+__all__ = ["cooling_or_disabled", "finished_before", "matches_to_settle", "prediction_results"]
 
 
 def finished_before(session: Session, competition: str, kickoff_at: datetime) -> list[Match]:
@@ -39,3 +39,17 @@ def cooling_or_disabled(session: Session, *, now: datetime) -> tuple[set[str], s
     cooling = {r.id for r in rows if r.cooldown_until is not None and r.cooldown_until > now}
     disabled = {r.id for r in rows if r.auto_disabled}
     return cooling, disabled
+
+
+def matches_to_settle(session: Session) -> list[str]:
+    """Matches with pending predictions that can be settled: finished (score them) or
+    cancelled/postponed (void them)."""
+    query = (
+        select(Match.id)
+        .join(Prediction, Prediction.match_id == Match.id)
+        .where(Match.status.in_(("finished", "cancelled", "postponed")))
+        .where(Prediction.status == "pending")
+        .distinct()
+        .order_by(Match.id)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,1 @@
+"""Typer command groups; ``scoreline.cli`` assembles them into one app."""

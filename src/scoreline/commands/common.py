@@ -1,0 +1,96 @@
+"""What every command shares: options, the configuration, the store, and rendering."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from scoreline.config import Config, load_config
+from scoreline.store import Database
+
+__all__ = [
+    "STATE",
+    "ConfigOpt",
+    "JsonOpt",
+    "console",
+    "err_console",
+    "get_config",
+    "open_db",
+    "parse_when",
+    "print_json",
+    "render_table",
+    "utc_now",
+]
+
+console = Console()
+err_console = Console(stderr=True)
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", "-c", help="Configuration file (default: $SCORELINE_CONFIG, ./scoreline.toml)."
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+class State:
+    """Options given before the command name."""
+
+    config_path: Path | None = None
+
+
+STATE = State()
+
+
+def get_config(path: Path | None = None) -> Config:
+    """The configuration from the command's ``--config``, the global one, or the defaults."""
+    return load_config(path or STATE.config_path)
+
+
+def open_db(config: Config) -> Database:
+    """The store named by the configuration."""
+    return Database(config.database_url)
+
+
+def utc_now() -> datetime:
+    """The clock; only commands, the web app and the queue read it."""
+    return datetime.now(UTC)
+
+
+def parse_when(value: str | None, *, end_of_day: bool = False) -> datetime | None:
+    """A date (``2025-01-31``) or ISO datetime as aware UTC; a date alone means its start,
+    or its end with ``end_of_day`` (so ``--until 2025-01-31`` includes that day)."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            moment = datetime.combine(day, time.max if end_of_day else time.min)
+        else:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD) or ISO datetime") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout, for ``--json``."""
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def render_table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
+    """A Rich table on stdout."""
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*["" if cell is None else str(cell) for cell in row])
+    console.print(table)

@@ -1,0 +1,54 @@
+"""The reconcile step: derive the work from the database, so nothing lost stays lost.
+
+Every sweep enqueues a predict job for each scheduled match kicking off within the window
+that lacks a prediction from an active, enabled model, and a score job for each match with
+pending predictions that can be settled (finished, or cancelled/postponed to void). A job
+lost with a killed worker is therefore enqueued again by the next sweep; jobs are
+idempotent, so enqueuing one twice is harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from scoreline.config import Config
+from scoreline.store import Database, due_matches, predicted_model_ids
+from scoreline.store.history import cooling_or_disabled, matches_to_settle
+
+__all__ = ["ReconcileReport", "reconcile"]
+
+
+@dataclass
+class ReconcileReport:
+    """What one sweep enqueued."""
+
+    predict: list[str] = field(default_factory=list)
+    score: list[str] = field(default_factory=list)
+
+
+def reconcile(
+    db: Database,
+    config: Config,
+    *,
+    now: datetime,
+    enqueue_predict: Callable[[str], object],
+    enqueue_score: Callable[[str], object],
+) -> ReconcileReport:
+    """Enqueue the predict and score jobs the database says are missing."""
+    report = ReconcileReport()
+    wanted = {m.id for m in config.active_models()}
+    window = timedelta(minutes=config.schedule.predict_window_min)
+    with db.session() as session:
+        _, disabled = cooling_or_disabled(session, now=now)
+        for match in due_matches(session, now=now, window=window):
+            missing = wanted - disabled - predicted_model_ids(session, match.id)
+            if missing:
+                report.predict.append(match.id)
+        report.score = matches_to_settle(session)
+    for match_id in report.predict:
+        enqueue_predict(match_id)
+    for match_id in report.score:
+        enqueue_score(match_id)
+    return report

@@ -1,0 +1,128 @@
+"""Queue tasks: thin wrappers that call the predict and score services with ids and ``now``.
+
+Job-level failures (the database unreachable, say) are retried by Huey with exponential
+backoff. A per-match lock with a time-to-live keeps two workers from running the same match
+at once; if a worker is killed while holding it, the lock expires by itself. Idempotency
+makes a duplicate harmless anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from huey import Huey, signals
+from huey.exceptions import TaskLockedException
+
+from scoreline.config import Config
+from scoreline.predict import PredictRefusedError, predict_match
+from scoreline.queue.backend import build_huey
+from scoreline.queue.reconcile import ReconcileReport, reconcile
+from scoreline.store import Database
+
+__all__ = ["FAILED_PREFIX", "JobQueue"]
+
+log = logging.getLogger("scoreline.queue")
+FAILED_PREFIX = "failed."
+RETRIES = 5
+RETRY_DELAY_S = 5
+
+
+def utc_now() -> datetime:
+    """The clock, read only at the queue's edge."""
+    return datetime.now(UTC)
+
+
+class JobQueue:
+    """The Huey instance with scoreline's tasks registered on it."""
+
+    def __init__(self, config: Config, *, huey: Huey | None = None, db: Database | None = None):
+        """Build the queue for a configuration.
+
+        Args:
+            config: The configuration (``queue_url``, ``database_url``, schedule).
+            huey: A Huey to use instead of the one ``queue_url`` names (tests).
+            db: A store to use instead of the one ``database_url`` names (tests).
+        """
+        self.config = config
+        self.huey = huey or build_huey(config.queue_url)
+        self.db = db or Database(config.database_url)
+        task = self.huey.task(retries=RETRIES, retry_delay=RETRY_DELAY_S, retry_backoff=2)
+        self.predict_task = task(self._predict)
+        self.score_task = task(self._score)
+        self.huey.signal(signals.SIGNAL_ERROR)(self._record_failure)
+
+    def _predict(self, match_id: str) -> dict[str, Any]:
+        ttl = int(self.config.schedule.job_lock_ttl_s)
+        try:
+            with self.huey.lock_task(f"predict-{match_id}", ttl=ttl):
+                summary = asyncio.run(predict_match(self.db, self.config, match_id, now=utc_now()))
+        except TaskLockedException:
+            log.info("predict %s: another worker holds the lock; skipped", match_id)
+            return {"match_id": match_id, "skipped": "locked"}
+        except PredictRefusedError as exc:  # kicked off meanwhile: nothing to retry
+            log.warning("predict %s refused: %s", match_id, exc)
+            return {"match_id": match_id, "refused": str(exc)}
+        return summary.as_dict()
+
+    def _score(self, match_id: str) -> dict[str, Any]:
+        from scoreline.scoring import score_match
+
+        ttl = int(self.config.schedule.job_lock_ttl_s)
+        try:
+            with self.huey.lock_task(f"score-{match_id}", ttl=ttl):
+                summary = score_match(self.db, match_id, now=utc_now())
+        except TaskLockedException:
+            return {"match_id": match_id, "skipped": "locked"}
+        return summary.as_dict() if hasattr(summary, "as_dict") else {"match_id": match_id}
+
+    def _record_failure(self, signal: str, task: Any, exc: BaseException | None = None) -> None:
+        if task.retries:  # Huey will try again
+            return
+        self.huey.put(
+            f"{FAILED_PREFIX}{task.id}",
+            {
+                "task": task.name,
+                "args": list(task.args),
+                "error": repr(exc)[:500],
+                "at": utc_now().isoformat(),
+            },
+        )
+
+    def enqueue_predict(self, match_id: str) -> Any:
+        """Enqueue a predict job."""
+        return self.predict_task(match_id)
+
+    def enqueue_score(self, match_id: str) -> Any:
+        """Enqueue a score job."""
+        return self.score_task(match_id)
+
+    def reconcile(self, *, now: datetime | None = None) -> ReconcileReport:
+        """One sweep: enqueue what the database says is missing."""
+        report = reconcile(
+            self.db,
+            self.config,
+            now=now or utc_now(),
+            enqueue_predict=self.enqueue_predict,
+            enqueue_score=self.enqueue_score,
+        )
+        if report.predict or report.score:
+            log.info("reconcile: predict %s, score %s", report.predict, report.score)
+        return report
+
+    def status(self) -> dict[str, Any]:
+        """Pending, scheduled and failed jobs."""
+        failed = []
+        results = self.huey.all_results()
+        for key in results:
+            name = key.decode() if isinstance(key, bytes) else str(key)
+            if name.startswith(FAILED_PREFIX):
+                failed.append(self.huey.get(name, peek=True))
+        return {
+            "backend": type(self.huey).__name__,
+            "pending": self.huey.pending_count(),
+            "scheduled": self.huey.scheduled_count(),
+            "failed": failed,
+        }
