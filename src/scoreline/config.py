@@ -137,6 +137,8 @@ class Config(_Strict):
 
     database_url: str = "sqlite:///scoreline.db"
     queue_url: str = "sqlite:///scoreline-queue.db"
+    queue_name: str = Field("scoreline", pattern=r"^[A-Za-z0-9_.-]+$")
+    """Prefix of the queue's keys, so several deployments can share one Redis."""
     default_catalog: bool | None = None
     reference_models: bool = True
     """Add the built-in reference forecasters (market odds, Dixon-Coles, naive baselines)."""

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from huey import Huey, signals
-from huey.exceptions import TaskLockedException
 
 from scoreline.config import Config
 from scoreline.predict import PredictRefusedError, predict_match
 from scoreline.queue.backend import build_huey
 from scoreline.queue.reconcile import ReconcileReport, reconcile
 from scoreline.store import Database
+from scoreline.store.locks import try_lock, unlock
 
 __all__ = ["FAILED_PREFIX", "JobQueue"]
 
@@ -47,36 +52,46 @@ class JobQueue:
             db: A store to use instead of the one ``database_url`` names (tests).
         """
         self.config = config
-        self.huey = huey or build_huey(config.queue_url)
+        self.huey = huey or build_huey(config.queue_url, name=config.queue_name)
         self.db = db or Database(config.database_url)
         task = self.huey.task(retries=RETRIES, retry_delay=RETRY_DELAY_S, retry_backoff=2)
         self.predict_task = task(self._predict)
         self.score_task = task(self._score)
         self.huey.signal(signals.SIGNAL_ERROR)(self._record_failure)
 
-    def _predict(self, match_id: str) -> dict[str, Any]:
-        ttl = int(self.config.schedule.job_lock_ttl_s)
+    @contextmanager
+    def _lease(self, name: str) -> Iterator[bool]:
+        owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        ttl = self.config.schedule.job_lock_ttl_s
+        with self.db.session() as session:
+            held = try_lock(session, name, owner=owner, now=utc_now(), ttl_s=ttl)
         try:
-            with self.huey.lock_task(f"predict-{match_id}", ttl=ttl):
+            yield held
+        finally:
+            if held:
+                with self.db.session() as session:
+                    unlock(session, name, owner=owner)
+
+    def _predict(self, match_id: str) -> dict[str, Any]:
+        with self._lease(f"predict-{match_id}") as held:
+            if not held:
+                log.info("predict %s: another worker holds the lock; skipped", match_id)
+                return {"match_id": match_id, "skipped": "locked"}
+            try:
                 summary = asyncio.run(predict_match(self.db, self.config, match_id, now=utc_now()))
-        except TaskLockedException:
-            log.info("predict %s: another worker holds the lock; skipped", match_id)
-            return {"match_id": match_id, "skipped": "locked"}
-        except PredictRefusedError as exc:  # kicked off meanwhile: nothing to retry
-            log.warning("predict %s refused: %s", match_id, exc)
-            return {"match_id": match_id, "refused": str(exc)}
+            except PredictRefusedError as exc:  # kicked off meanwhile: nothing to retry
+                log.warning("predict %s refused: %s", match_id, exc)
+                return {"match_id": match_id, "refused": str(exc)}
         return summary.as_dict()
 
     def _score(self, match_id: str) -> dict[str, Any]:
         from scoreline.scoring import score_match
 
-        ttl = int(self.config.schedule.job_lock_ttl_s)
-        try:
-            with self.huey.lock_task(f"score-{match_id}", ttl=ttl):
-                summary = score_match(self.db, match_id, now=utc_now())
-        except TaskLockedException:
-            return {"match_id": match_id, "skipped": "locked"}
-        return summary.as_dict() if hasattr(summary, "as_dict") else {"match_id": match_id}
+        with self._lease(f"score-{match_id}") as held:
+            if not held:
+                return {"match_id": match_id, "skipped": "locked"}
+            summary = score_match(self.db, match_id, now=utc_now())
+        return summary.as_dict()
 
     def _record_failure(self, signal: str, task: Any, exc: BaseException | None = None) -> None:
         if task.retries:  # Huey will try again

@@ -216,3 +216,17 @@ class PredictionAttempt(Base):
     prompt_tokens: Mapped[int | None]
     completion_tokens: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class JobLock(Base):
+    """A lease on a job (``predict-<match id>``): held until released or until it expires.
+
+    Lives in the store rather than the queue so that it works the same on every queue
+    backend, and expires by itself when a worker dies holding it.
+    """
+
+    __tablename__ = "job_locks"
+
+    name: Mapped[str] = mapped_column(primary_key=True)
+    owner: Mapped[str]
+    expires_at: Mapped[datetime]
