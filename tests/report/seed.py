@@ -7,10 +7,10 @@ alpha -> alpha-tg (prices 1/2 vs 3/8 per 1M): asked for m1..m4, the fallback ser
   fallback 0.0152 USD, original 0.0048 USD, x3.1667 -> over 2x. Primary failures: timeout,
   rate_limited. In cooldown at NOW.
 beta -> beta-tg (1/1 vs 1.5/1): asked for m1..m4, served m1 (tokens NULL: estimated from
-  beta-tg's other attempts, 700/45) and m2 (400/30); m3's fallback timed out (unbilled); m4's
-  fallback replied unparseably (300/20, billed). 1400/95 tokens: fallback 0.002195,
-  original 0.001495, x1.4682, estimated. Primary failures: server_error, invalid_body,
-  timeout, unparseable.
+  beta-tg's other attempts: (1000 + 400 + 700) / 3 = 700 and (60 + 30 + 45) / 3 = 45) and m2
+  (400/30); m3's fallback timed out (unbilled); m4's fallback replied unparseably (700/45,
+  billed). 1800/120 tokens: fallback 0.00282, original 0.00192, x1.4688, estimated.
+  Primary failures: server_error, invalid_body, timeout, unparseable.
 delta -> delta-tg (1/1 vs 1/1): asked for m1, served with NULL tokens and delta-tg has
   never reported any: the defaults 600/40: 0.00064 both ways, x1.0, estimated.
 gamma -> gamma-tg: nothing in the window.
@@ -151,7 +151,7 @@ def attempts() -> list[NewAttempt]:
         _attempt("m3", b, "beta-tg", fallback=True, ok=False, error="timeout", latency_ms=20000.0),
         _attempt("m4", b, b, fallback=False, ok=False, error="unparseable", tokens=(500, 10)),
         _attempt(
-            "m4", b, "beta-tg", fallback=True, ok=False, error="unparseable", tokens=(300, 20)
+            "m4", b, "beta-tg", fallback=True, ok=False, error="unparseable", tokens=(700, 45)
         ),
         _attempt("m1", d, d, fallback=False, ok=False, error="server_error"),
         _attempt("m1", d, "delta-tg", fallback=True, ok=True),

@@ -1,0 +1,151 @@
+"""The application factory: the admin API, the public API, ``/metrics`` and the dashboard.
+
+Errors are JSON ``{"error": code, "message": text}``: 404 for an unknown id or path, 422
+for a bad parameter, 503 when the database is unreachable or has no schema, and a generic
+500 for anything unexpected, which is logged but never described to the client (no stack
+trace, no secret).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from scoreline import __version__
+from scoreline.config import Config
+from scoreline.store import Database
+from scoreline.web import admin_api, api, pages
+from scoreline.web.deps import AppState, app_state
+from scoreline.web.metrics import build_registry
+from scoreline.web.schemas import ErrorOut
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("scoreline.web")
+
+DATABASE_UNAVAILABLE = (
+    "the database is unreachable or has no schema (run `scoreline init`); see the server log"
+)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _error(status: int, message: str, **extra: Any) -> JSONResponse:
+    code = HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+    if status == 422:
+        code = "invalid_request"
+    body = ErrorOut(error=code, message=message, **extra).model_dump(exclude_none=True)
+    return JSONResponse(body, status_code=status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    response = _error(exc.status_code, str(exc.detail))
+    response.headers.update(exc.headers or {})
+    return response
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    items = [
+        {
+            "loc": [str(p) if not isinstance(p, int) else p for p in err.get("loc", ())],
+            "msg": str(err.get("msg", "")),
+            "type": str(err.get("type", "")),
+        }
+        for err in exc.errors()
+    ]
+    message = "; ".join(".".join(map(str, i["loc"])) + ": " + i["msg"] for i in items)
+    return _error(422, message or "invalid request", detail=items)
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    log.error("database error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    return _error(503, DATABASE_UNAVAILABLE)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return _error(500, "internal server error")
+
+
+def _metrics_route(app: FastAPI) -> None:
+    @app.get(
+        "/metrics",
+        tags=["metrics"],
+        summary="Prometheus metrics",
+        response_class=Response,
+        responses={
+            200: {
+                "description": "Prometheus text exposition format.",
+                "content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}},
+            },
+            503: {"model": ErrorOut, "description": "The database is unavailable."},
+        },
+    )
+    def metrics(state: AppState = Depends(app_state)) -> Response:
+        """Provider calls, failures, fallbacks, latency and predictions, read from the store."""
+        return Response(generate_latest(app.state.metrics), media_type=CONTENT_TYPE_LATEST)
+
+
+def create_app(
+    config: Config,
+    *,
+    db: Database | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> FastAPI:
+    """Build the web application.
+
+    It never migrates the database (``scoreline init`` does); with no schema,
+    ``/api/health`` answers 503 saying so.
+
+    Args:
+        config: The configuration (database, queue, models and prices).
+        db: The store to use; by default ``Database(config.database_url)``, disposed when
+            the application shuts down.
+        clock: Returns the current aware UTC time; the system clock by default (tests pass
+            a fixed one).
+
+    Returns:
+        The FastAPI application, ready for uvicorn or a test client.
+    """
+    owned = db is None
+    database = db if db is not None else Database(config.database_url)
+    clock = clock or _utc_now
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            database.dispose()
+
+    app = FastAPI(
+        title="scoreline",
+        version=__version__,
+        description="Leaderboard, matches and the operator's admin API.",
+        lifespan=lifespan,
+    )
+    app.state.scoreline = AppState(config, database, clock, database.head_revision())
+    app.state.metrics = build_registry(database, clock)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(SQLAlchemyError, _database_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+    app.include_router(api.router, tags=["public"])
+    app.include_router(admin_api.router, tags=["admin"])
+    _metrics_route(app)
+    app.include_router(pages.router)
+    return app

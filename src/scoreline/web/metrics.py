@@ -1,0 +1,126 @@
+"""``/metrics``: Prometheus families computed from the database at scrape time.
+
+The workers make the provider calls and write one ``prediction_attempts`` row per call; the
+web process only reads. So instead of in-process counters, a custom collector turns the
+store's aggregates (``scoreline.report.metrics_snapshot``) into metric families on every
+scrape. Counters are cumulative because the rows only accumulate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
+from prometheus_client.registry import Collector
+
+from scoreline.report import LATENCY_BUCKETS_S, MetricsSnapshot, metrics_snapshot
+from scoreline.store import Database
+
+__all__ = ["StoreCollector", "build_registry"]
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _outcome(ok: bool) -> str:
+    return "ok" if ok else "error"
+
+
+class StoreCollector(Collector):
+    """Reads the store on every ``collect()``; describes nothing up front (no query at start)."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        """Collect from this store; ``clock`` gives the time for the cooldown gauge."""
+        self.db = db
+        self.clock = clock
+
+    def describe(self) -> Iterable[Metric]:
+        """No up-front description: registering must not touch the database."""
+        return []
+
+    def collect(self) -> Iterable[Metric]:
+        """Yield every family from one consistent read."""
+        with self.db.session() as session:
+            snapshot = metrics_snapshot(session, now=self.clock())
+        yield from _call_families(snapshot)
+        yield _latency_family(snapshot)
+        yield from _model_families(snapshot)
+
+
+def _call_families(snapshot: MetricsSnapshot) -> Iterable[Metric]:
+    calls = CounterMetricFamily(
+        "scoreline_provider_calls",
+        "Provider calls by the model actually called.",
+        labels=["model", "provider", "fallback", "outcome"],
+    )
+    for model, provider, is_fallback, ok, count in snapshot.calls:
+        calls.add_metric([model, provider, _flag(is_fallback), _outcome(ok)], count)
+    failures = CounterMetricFamily(
+        "scoreline_provider_failures",
+        "Failed provider calls by the model called and error class.",
+        labels=["model", "provider", "error_class"],
+    )
+    for model, provider, error_class, count in snapshot.failures:
+        failures.add_metric([model, provider, error_class], count)
+    fallbacks = CounterMetricFamily(
+        "scoreline_fallbacks",
+        "Fallback calls made on behalf of an original model.",
+        labels=["model", "fallback_model", "outcome"],
+    )
+    for model, fallback, ok, count in snapshot.fallbacks:
+        fallbacks.add_metric([model, fallback, _outcome(ok)], count)
+    return [calls, failures, fallbacks]
+
+
+def _latency_family(snapshot: MetricsSnapshot) -> Metric:
+    histogram = HistogramMetricFamily(
+        "scoreline_provider_call_latency_seconds",
+        "Provider call latency (buckets counted in SQL).",
+        labels=["model", "provider"],
+    )
+    for row in snapshot.latency:
+        buckets = [
+            (repr(bound), count)
+            for bound, count in zip(LATENCY_BUCKETS_S, row.buckets, strict=True)
+        ]
+        histogram.add_metric(
+            [row.model, row.provider],
+            buckets=[*buckets, ("+Inf", row.count)],
+            sum_value=row.sum_s,
+        )
+    return histogram
+
+
+def _model_families(snapshot: MetricsSnapshot) -> Iterable[Metric]:
+    predictions = CounterMetricFamily(
+        "scoreline_predictions",
+        "Predictions written, by original model and whether the fallback served them.",
+        labels=["model", "used_fallback"],
+    )
+    for model, used_fallback, count in snapshot.predictions:
+        predictions.add_metric([model, _flag(used_fallback)], count)
+    disabled = GaugeMetricFamily(
+        "scoreline_model_auto_disabled", "1 when the model is auto-disabled.", labels=["model"]
+    )
+    cooling = GaugeMetricFamily(
+        "scoreline_model_in_cooldown", "1 while the primary is cooling down.", labels=["model"]
+    )
+    for model, is_disabled, in_cooldown in snapshot.models:
+        disabled.add_metric([model], int(is_disabled))
+        cooling.add_metric([model], int(in_cooldown))
+    return [predictions, disabled, cooling]
+
+
+def build_registry(db: Database, clock: Callable[[], datetime]) -> CollectorRegistry:
+    """A registry of its own (not the process-wide one) holding the store collector."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(StoreCollector(db, clock))
+    return registry

@@ -1,0 +1,241 @@
+"""The dashboard: server-rendered pages (Jinja2), no JavaScript framework.
+
+``/`` the leaderboard with its filters, ``/matches/{id}`` one match, ``/admin`` fallback
+statistics, model health (with a re-enable button) and the queue, behind the admin cookie.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from scoreline import __version__
+from scoreline.report import (
+    fallback_stats,
+    leaderboard_rows,
+    match_detail,
+    model_health,
+    recent_matches,
+)
+from scoreline.store import UnknownModelError, enable_model
+from scoreline.web.auth import (
+    ADMIN_TOKEN_ENV,
+    COOKIE_NAME,
+    admin_token,
+    cookie_value,
+    has_admin_cookie,
+    token_matches,
+)
+from scoreline.web.deps import (
+    AppState,
+    QueueUnavailableError,
+    app_state,
+    fallback_window,
+    parse_filter_time,
+    read_queue,
+)
+
+__all__ = ["router", "templates"]
+
+MAX_FORM_BYTES = 4096
+SORTS = (("avg", "average points"), ("total", "total points"))
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f} %"
+
+
+def _rate_class(value: float | None) -> str:
+    """Colour of a fallback rate (percent): amber above 20 %, red above 50 %."""
+    if value is None or value <= 20:
+        return ""
+    return "rate-bad" if value > 50 else "rate-warn"
+
+
+_env = Environment(
+    loader=PackageLoader("scoreline.web", "templates"),
+    autoescape=select_autoescape(["html"]),
+)
+_env.globals.update(version=__version__, pct=_pct, rate_class=_rate_class)
+templates = Jinja2Templates(env=_env)
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _message(request: Request, heading: str, message: str, status_code: int) -> Response:
+    context = {"heading": heading, "message": message, "active": ""}
+    return _page(request, "message.html", context, status_code)
+
+
+@router.get("/")
+def leaderboard_page(request: Request, state: AppState = Depends(app_state)) -> Response:
+    """The leaderboard, filtered by the GET form's fields."""
+    query = request.query_params
+    form = {
+        "competition": query.get("competition", ""),
+        "season": query.get("season", ""),
+        "since": query.get("since", ""),
+        "until": query.get("until", ""),
+        "sort": query.get("sort", "avg"),
+        "include_after_kickoff": query.get("include_after_kickoff", "") in ("true", "on", "1"),
+    }
+    error, rows, status = None, [], 200
+    try:
+        filters = {
+            "competition": form["competition"] or None,
+            "season": form["season"] or None,
+            "since": parse_filter_time("since", form["since"], end_of_day=False),
+            "until": parse_filter_time("until", form["until"], end_of_day=True),
+            "sort": form["sort"],
+            "include_after_kickoff": form["include_after_kickoff"],
+        }
+        with state.db.session() as session:
+            rows = leaderboard_rows(session, **filters)
+    except (HTTPException, ValueError) as exc:
+        error, status = str(getattr(exc, "detail", exc)), 422
+    with state.db.session() as session:
+        matches = recent_matches(session)
+    context = {
+        "active": "leaderboard",
+        "form": form,
+        "sorts": SORTS,
+        "rows": rows,
+        "matches": matches,
+        "error": error,
+    }
+    return _page(request, "leaderboard.html", context, status)
+
+
+@router.get("/matches/{match_id}")
+def match_page(match_id: str, request: Request, state: AppState = Depends(app_state)) -> Response:
+    """One match with every model's prediction and points."""
+    with state.db.session() as session:
+        detail = match_detail(session, match_id)
+    if detail is None:
+        return _message(request, "Match not found", "There is no match with this id.", 404)
+    return _page(request, "match.html", {"active": "", "match": detail})
+
+
+def _admin_gate(request: Request) -> Response | None:
+    """A page to show instead of the admin page, or ``None`` when the cookie is valid."""
+    token = admin_token()
+    if token is None:
+        return _message(
+            request, "Admin disabled", f"Set {ADMIN_TOKEN_ENV} to enable the admin pages.", 503
+        )
+    if not has_admin_cookie(request, token):
+        return _page(request, "admin_login.html", {"active": "admin", "error": None}, 401)
+    return None
+
+
+def _queue_counts(state: AppState) -> dict[str, Any]:
+    try:
+        status = read_queue(state.config)
+    except QueueUnavailableError as exc:
+        return {"error": str(exc), "backend": None}
+    return {
+        "backend": status.get("backend"),
+        "pending": status.get("pending", 0),
+        "scheduled": status.get("scheduled", 0),
+        "failed": len(status.get("failed", [])),
+        "error": None,
+    }
+
+
+@router.get("/admin")
+def admin_page(request: Request, state: AppState = Depends(app_state)) -> Response:
+    """Fallback table, model health and queue counts, for a signed-in operator."""
+    gate = _admin_gate(request)
+    if gate is not None:
+        return gate
+    window = {k: request.query_params.get(k, "") for k in ("since", "until")}
+    error, status = None, 200
+    try:
+        since, until = fallback_window(state, window["since"], window["until"])
+    except HTTPException as exc:
+        error, status = str(exc.detail), 422
+        since, until = fallback_window(state, None, None)
+    now = state.clock()
+    with state.db.session() as session:
+        stats = fallback_stats(session, state.config, since=since, until=until, now=now)
+        models = model_health(session, now=now)
+    enabled = request.query_params.get("enabled")
+    context = {
+        "active": "admin",
+        "stats": stats,
+        "models": models,
+        "queue": _queue_counts(state),
+        "window": window,
+        "error": error,
+        "notice": f"Re-enabled {enabled}." if enabled else None,
+    }
+    return _page(request, "admin.html", context, status)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """An url-encoded form body (small; no multipart needed for two fields)."""
+    body = await request.body()
+    fields = parse_qs(body[:MAX_FORM_BYTES].decode("utf-8", "replace"))
+    return {key: values[0] for key, values in fields.items()}
+
+
+@router.post("/admin/login")
+async def admin_login(request: Request) -> Response:
+    """Check the token once and keep an HMAC of it in an HttpOnly cookie."""
+    token = admin_token()
+    if token is None:
+        return _message(
+            request, "Admin disabled", f"Set {ADMIN_TOKEN_ENV} to enable the admin pages.", 503
+        )
+    given = (await _form(request)).get("token", "")
+    if not token_matches(given, token):
+        context = {"active": "admin", "error": "Wrong token."}
+        return _page(request, "admin_login.html", context, 401)
+    response = RedirectResponse("/admin", status_code=303)
+    response.set_cookie(
+        COOKIE_NAME,
+        cookie_value(token),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+    return response
+
+
+@router.post("/admin/logout")
+async def admin_logout() -> Response:
+    """Forget the admin cookie."""
+    response = RedirectResponse("/admin", status_code=303)
+    response.delete_cookie(COOKIE_NAME, path="/")
+    return response
+
+
+@router.post("/admin/models/{model_id}/enable")
+async def admin_enable(
+    model_id: str, request: Request, state: AppState = Depends(app_state)
+) -> Response:
+    """Re-enable an auto-disabled model from the dashboard's button."""
+    gate = _admin_gate(request)
+    if gate is not None:
+        return gate
+
+    def enable() -> None:
+        with state.db.session() as session:
+            enable_model(session, model_id)
+
+    try:
+        await run_in_threadpool(enable)
+    except UnknownModelError:
+        return _message(request, "Model not found", "There is no model with this id.", 404)
+    return RedirectResponse(f"/admin?enabled={quote(model_id, safe='')}", status_code=303)
