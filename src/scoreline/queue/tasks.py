@@ -60,11 +60,11 @@ class JobQueue:
         self.huey.signal(signals.SIGNAL_ERROR)(self._record_failure)
 
     @contextmanager
-    def _lease(self, name: str) -> Iterator[bool]:
+    def _lease(self, name: str, now: datetime | None) -> Iterator[bool]:
         owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         ttl = self.config.schedule.job_lock_ttl_s
         with self.db.session() as session:
-            held = try_lock(session, name, owner=owner, now=utc_now(), ttl_s=ttl)
+            held = try_lock(session, name, owner=owner, now=now or utc_now(), ttl_s=ttl)
         try:
             yield held
         finally:
@@ -72,25 +72,27 @@ class JobQueue:
                 with self.db.session() as session:
                     unlock(session, name, owner=owner)
 
-    def _predict(self, match_id: str) -> dict[str, Any]:
-        with self._lease(f"predict-{match_id}") as held:
+    def _predict(self, match_id: str, now: datetime | None = None) -> dict[str, Any]:
+        with self._lease(f"predict-{match_id}", now) as held:
             if not held:
                 log.info("predict %s: another worker holds the lock; skipped", match_id)
                 return {"match_id": match_id, "skipped": "locked"}
             try:
-                summary = asyncio.run(predict_match(self.db, self.config, match_id, now=utc_now()))
+                summary = asyncio.run(
+                    predict_match(self.db, self.config, match_id, now=now or utc_now())
+                )
             except PredictRefusedError as exc:  # kicked off meanwhile: nothing to retry
                 log.warning("predict %s refused: %s", match_id, exc)
                 return {"match_id": match_id, "refused": str(exc)}
         return summary.as_dict()
 
-    def _score(self, match_id: str) -> dict[str, Any]:
+    def _score(self, match_id: str, now: datetime | None = None) -> dict[str, Any]:
         from scoreline.scoring import score_match
 
-        with self._lease(f"score-{match_id}") as held:
+        with self._lease(f"score-{match_id}", now) as held:
             if not held:
                 return {"match_id": match_id, "skipped": "locked"}
-            summary = score_match(self.db, match_id, now=utc_now())
+            summary = score_match(self.db, match_id, now=now or utc_now())
         return summary.as_dict()
 
     def _record_failure(self, signal: str, task: Any, exc: BaseException | None = None) -> None:
@@ -106,13 +108,24 @@ class JobQueue:
             },
         )
 
-    def enqueue_predict(self, match_id: str) -> Any:
-        """Enqueue a predict job."""
-        return self.predict_task(match_id)
+    def enqueue_predict(self, match_id: str, *, now: datetime | None = None) -> Any:
+        """Enqueue a predict job; ``now`` replays a moment (demo, backtest), else the clock."""
+        return self.predict_task(match_id, now)
 
-    def enqueue_score(self, match_id: str) -> Any:
+    def enqueue_score(self, match_id: str, *, now: datetime | None = None) -> Any:
         """Enqueue a score job."""
-        return self.score_task(match_id)
+        return self.score_task(match_id, now)
+
+    def run_pending(self) -> int:
+        """Execute every job waiting in the queue, in this thread; returns how many ran.
+
+        For one-process use (the demo, tests): the worker is the normal consumer.
+        """
+        ran = 0
+        while (task := self.huey.dequeue()) is not None:
+            self.huey.execute(task)
+            ran += 1
+        return ran
 
     def reconcile(self, *, now: datetime | None = None) -> ReconcileReport:
         """One sweep: enqueue what the database says is missing."""
