@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -44,7 +44,7 @@ FAILING = ("deepseek-r1-0528-syn", "kimi-k2-thinking-syn", "kimi-k2.5-syn", "glm
 def write_config(work: Path, base_url: str) -> Path:
     path = work / "bench.toml"
     path.write_text(
-        f"""database_url = "sqlite:///{work / 'bench.db'}"
+        f"""database_url = "sqlite:///{work / "bench.db"}"
 default_catalog = true
 reference_models = false
 [providers.together]
@@ -86,8 +86,16 @@ def start_sandbox(latency_ms: float) -> tuple[subprocess.Popen[bytes], str]:
     """The sandbox in its own process, as a remote provider would be: its CPU is not ours."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "scoreline.cli", "sandbox", "--port", str(port),
-         "--latency-ms", str(latency_ms)],
+        [
+            sys.executable,
+            "-m",
+            "scoreline.cli",
+            "sandbox",
+            "--port",
+            str(port),
+            "--latency-ms",
+            str(latency_ms),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -109,7 +117,9 @@ def set_fault(base_url: str, model: str, status: int | None) -> None:
     else:
         data = json.dumps({"mode": "status", "status": status}).encode()
         request = urllib.request.Request(
-            f"{root}/_sandbox/faults/{model}", data=data, method="PUT",
+            f"{root}/_sandbox/faults/{model}",
+            data=data,
+            method="PUT",
             headers={"Content-Type": "application/json"},
         )
     urllib.request.urlopen(request, timeout=5).read()
@@ -128,8 +138,12 @@ def main() -> None:
     finally:
         sandbox.terminate()
         sandbox.wait(10)
-    print(f"single call latency (median of 3): {single * 1000:.0f} ms (sandbox latency {args.latency_ms:.0f} ms)")
-    print(f"{'scenario':<26} {'models':>6} {'stored':>6} {'fallback':>8} {'wall ms':>8} {'x single':>8}")
+    print(
+        f"single call latency (median of 3): {single * 1000:.0f} ms (sandbox latency {args.latency_ms:.0f} ms)"
+    )
+    print(
+        f"{'scenario':<26} {'models':>6} {'stored':>6} {'fallback':>8} {'wall ms':>8} {'x single':>8}"
+    )
     for label, asked, predicted, via, wall, ratio in rows:
         print(f"{label:<26} {asked:>6} {predicted:>6} {via:>8} {wall * 1000:>8.0f} {ratio:>8.2f}")
     print("sequential calls would take about 42x a single call")
@@ -155,14 +169,25 @@ def measure(base_url: str, runs_per_scenario: int) -> tuple[list[tuple], float]:
         for label, faults in (("no faults", False), ("10% primaries fail over", True)):
             config = load_config(config_path)
             for model_id in FAILING:
-                set_fault(base_url, config.model(model_id).provider_model(), 503 if faults else None)
+                set_fault(
+                    base_url, config.model(model_id).provider_model(), 503 if faults else None
+                )
             times, summary = [], {}
             for run in range(runs_per_scenario):
                 index = run + (runs_per_scenario if faults else 0)
                 elapsed, summary = run_job(config_path, db, f"B-{index:04d}", now)
                 times.append(elapsed)
             wall = statistics.median(times)
-            rows.append((label, summary["asked"], summary["predicted"], summary["via_fallback"], wall, wall / single))
+            rows.append(
+                (
+                    label,
+                    summary["asked"],
+                    summary["predicted"],
+                    summary["via_fallback"],
+                    wall,
+                    wall / single,
+                )
+            )
         db.dispose()
     return rows, single
 

@@ -21,7 +21,10 @@ def test_builtin_catalog_has_42_models_and_3_fallbacks() -> None:
     assert len(llms) == 42
     assert {m.provider for m in llms} == {"together", "synthetic"}
     assert {m.id for m in config.models if m.provider == "reference"} == {
-        "ref-market", "ref-dixon-coles", "ref-home-2-1", "ref-draw-1-1"
+        "ref-market",
+        "ref-dixon-coles",
+        "ref-home-2-1",
+        "ref-draw-1-1",
     }
     fallbacks = {m.id: m.fallback for m in config.models if m.fallback}
     assert fallbacks == {
@@ -83,7 +86,9 @@ BAD_MAPS = [
 
 
 @pytest.mark.parametrize(("name", "edges", "message"), BAD_MAPS, ids=[b[0] for b in BAD_MAPS])
-def test_broken_fallback_map_is_refused(tmp_path: Path, name: str, edges: list[tuple[str, str]], message: str) -> None:
+def test_broken_fallback_map_is_refused(
+    tmp_path: Path, name: str, edges: list[tuple[str, str]], message: str
+) -> None:
     ids = sorted({n for edge in edges for n in edge if n != "ghost"})
     lines = ['[providers.p]\nbase_url = "http://127.0.0.1:1/v1"\n']
     targets = dict(edges)
@@ -101,10 +106,22 @@ def test_broken_fallback_map_is_refused(tmp_path: Path, name: str, edges: list[t
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [
-        ('[[models]]\nid = "m"\nprovider = "nowhere"\n', "models.m.provider: unknown provider 'nowhere'"),
-        ('[[models]]\nid = "m"\nprovider = "together"\nprice_prompt_per_1m = -1\n', "models[0] (id 'm').price_prompt_per_1m"),
-        ('[[models]]\nid = "m"\nprovider = "together"\nreply_handler = "magic"\n', "models[0] (id 'm').reply_handler"),
-        ('[providers.together]\napi_key = "sk-secret"\n', "providers.together.api_key: keys may not be written"),
+        (
+            '[[models]]\nid = "m"\nprovider = "nowhere"\n',
+            "models.m.provider: unknown provider 'nowhere'",
+        ),
+        (
+            '[[models]]\nid = "m"\nprovider = "together"\nprice_prompt_per_1m = -1\n',
+            "models[0] (id 'm').price_prompt_per_1m",
+        ),
+        (
+            '[[models]]\nid = "m"\nprovider = "together"\nreply_handler = "magic"\n',
+            "models[0] (id 'm').reply_handler",
+        ),
+        (
+            '[providers.together]\napi_key = "sk-secret"\n',
+            "providers.together.api_key: keys may not be written",
+        ),
         ('[providers.together]\ntimeout_s = "soon"\n', "providers.together.timeout_s"),
         ("database_url = [\n", "invalid TOML"),
         ('colour = "blue"\n', "colour: Extra inputs are not permitted"),

@@ -28,9 +28,12 @@ pipeline.register(app)
 
 def _register_optional() -> None:
     """Command groups built in their own modules."""
-    from scoreline.commands import ops, results
+    from scoreline.commands import demo, ops
 
     ops.register(app, models_app)
+    demo.register(app)
+    from scoreline.commands import results
+
     results.register(app)
 
 

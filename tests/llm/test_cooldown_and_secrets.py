@@ -32,8 +32,12 @@ class Clock:
         return self.now
 
 
-async def test_cooldown_skips_primary_then_probes_and_restores(tmp_path: Path, fresh_sandbox: SandboxServer) -> None:
-    config = sandbox_config(tmp_path, fresh_sandbox.base_url, model("p", "alpha", "f") + model("f", "beta"))
+async def test_cooldown_skips_primary_then_probes_and_restores(
+    tmp_path: Path, fresh_sandbox: SandboxServer
+) -> None:
+    config = sandbox_config(
+        tmp_path, fresh_sandbox.base_url, model("p", "alpha", "f") + model("f", "beta")
+    )
     clock = Clock()
     cooldown = MemoryCooldown(threshold=2, seconds=60, clock=clock)
     fresh_sandbox.set_fault("p-wire", Fault(FaultMode.STATUS, status=503))
@@ -56,7 +60,9 @@ async def test_cooldown_skips_primary_then_probes_and_restores(tmp_path: Path, f
 
 
 async def test_failed_probe_restarts_cooldown(tmp_path: Path, fresh_sandbox: SandboxServer) -> None:
-    config = sandbox_config(tmp_path, fresh_sandbox.base_url, model("p", "alpha", "f") + model("f", "beta"))
+    config = sandbox_config(
+        tmp_path, fresh_sandbox.base_url, model("p", "alpha", "f") + model("f", "beta")
+    )
     clock = Clock()
     cooldown = MemoryCooldown(threshold=1, seconds=60, clock=clock)
     fresh_sandbox.set_fault("p-wire", Fault(FaultMode.STATUS, status=500))
@@ -73,7 +79,9 @@ async def test_primary_without_key_is_a_config_error(
     tmp_path: Path, fresh_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("SL_TEST_ALPHA_KEY")
-    config = sandbox_config(tmp_path, fresh_sandbox.base_url, model("p", "alpha", "f") + model("f", "beta"))
+    config = sandbox_config(
+        tmp_path, fresh_sandbox.base_url, model("p", "alpha", "f") + model("f", "beta")
+    )
     async with Registry(config) as registry:
         with pytest.raises(ConfigError, match="SL_TEST_ALPHA_KEY is not set"):
             await registry.call_with_fallback("p", "s", USER)
@@ -84,7 +92,9 @@ async def test_keys_never_reach_logs_or_errors(
     tmp_path: Path, fresh_sandbox: SandboxServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    config = sandbox_config(tmp_path, fresh_sandbox.base_url, model("p", "alpha", "f") + model("f", "beta"))
+    config = sandbox_config(
+        tmp_path, fresh_sandbox.base_url, model("p", "alpha", "f") + model("f", "beta")
+    )
     fresh_sandbox.set_fault("p-wire", Fault(FaultMode.STATUS, status=401))
     fresh_sandbox.set_fault("f-wire", Fault(FaultMode.STATUS, status=400))
     async with Registry(config) as registry:
@@ -96,27 +106,46 @@ async def test_keys_never_reach_logs_or_errors(
         assert SECRET_A not in text and SECRET_B not in text
 
 
-def test_models_check_json_reports_fallback_and_hides_keys(tmp_path: Path, fresh_sandbox: SandboxServer) -> None:
+def test_models_check_json_reports_fallback_and_hides_keys(
+    tmp_path: Path, fresh_sandbox: SandboxServer
+) -> None:
     models = model("p", "alpha", "f") + model("f", "beta") + model("lone", "alpha")
     sandbox_config(tmp_path, fresh_sandbox.base_url, models)
     fresh_sandbox.set_fault("p-wire", Fault(FaultMode.STATUS, status=503))
     fresh_sandbox.set_fault("lone-wire", Fault(FaultMode.PROSE))
-    result = CliRunner().invoke(app, ["models", "check", "--json", "--config", str(tmp_path / "sandbox.toml")])
+    result = CliRunner().invoke(
+        app, ["models", "check", "--json", "--config", str(tmp_path / "sandbox.toml")]
+    )
     assert result.exit_code == 0, result.output
     assert SECRET_A not in result.output and SECRET_B not in result.output
     rows = {r["model_id"]: r for r in json.loads(result.stdout)}
     assert set(rows) == {"p", "f", "lone"}
     for row in rows.values():
-        assert set(row) == {"model_id", "ok", "used_fallback", "answered_by", "error_class", "latency_ms"}
+        assert set(row) == {
+            "model_id",
+            "ok",
+            "used_fallback",
+            "answered_by",
+            "error_class",
+            "latency_ms",
+        }
     assert rows["p"] | {"latency_ms": 0} == {
-        "model_id": "p", "ok": True, "used_fallback": True, "answered_by": "f",
-        "error_class": None, "latency_ms": 0,
+        "model_id": "p",
+        "ok": True,
+        "used_fallback": True,
+        "answered_by": "f",
+        "error_class": None,
+        "latency_ms": 0,
     }
     assert (rows["lone"]["ok"], rows["lone"]["error_class"]) == (False, "unparseable")
     assert rows["f"]["ok"] and not rows["f"]["used_fallback"]
 
 
-def test_models_check_unknown_model_exits_nonzero(tmp_path: Path, fresh_sandbox: SandboxServer) -> None:
+def test_models_check_unknown_model_exits_nonzero(
+    tmp_path: Path, fresh_sandbox: SandboxServer
+) -> None:
     sandbox_config(tmp_path, fresh_sandbox.base_url, model("p", "alpha"))
-    result = CliRunner().invoke(app, ["models", "check", "ghost", "--config", str(tmp_path / "sandbox.toml")])
+    result = CliRunner().invoke(
+        app, ["models", "check", "ghost", "--config", str(tmp_path / "sandbox.toml")]
+    )
     assert result.exit_code != 0

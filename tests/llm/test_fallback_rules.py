@@ -68,7 +68,9 @@ async def test_no_fallback_propagates_primary_error_unchanged() -> None:
     assert len(info.value.attempts) == 1
 
 
-async def test_both_fail_raises_fallback_error_caused_by_primary(caplog: pytest.LogCaptureFixture) -> None:
+async def test_both_fail_raises_fallback_error_caused_by_primary(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     primary = server_error("a")
     fallback = RateLimitedError("slow down", model_id="b", provider="prov-b", status=429)
     with pytest.raises(RateLimitedError) as info:
@@ -117,5 +119,10 @@ def test_errors_pickle_with_their_data() -> None:
     error = RateLimitedError("slow", model_id="m", provider="p", status=429)
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is RateLimitedError
-    assert (copy.model_id, copy.provider, copy.status, copy.error_class) == ("m", "p", 429, "rate_limited")
+    assert (copy.model_id, copy.provider, copy.status, copy.error_class) == (
+        "m",
+        "p",
+        429,
+        "rate_limited",
+    )
     assert str(copy) == str(error)

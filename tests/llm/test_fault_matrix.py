@@ -16,7 +16,6 @@ from scoreline import ProviderError, Registry
 from scoreline.llm import ProviderConnectionError, ServerError
 from scoreline.predict import make_accept
 from scoreline.sandbox import Fault, FaultMode, SandboxServer
-
 from tests.llm.conftest import model, sandbox_config
 
 pytestmark = pytest.mark.usefixtures("keys")
@@ -63,8 +62,13 @@ async def call(config, model_id: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("name", "fault", "error_class", "status"), FAULTS, ids=IDS)
 async def test_fault_with_fallback_is_served_by_fallback(
-    config, fresh_sandbox: SandboxServer, caplog: pytest.LogCaptureFixture,
-    name: str, fault: Fault, error_class: str, status: int | None,
+    config,
+    fresh_sandbox: SandboxServer,
+    caplog: pytest.LogCaptureFixture,
+    name: str,
+    fault: Fault,
+    error_class: str,
+    status: int | None,
 ) -> None:
     caplog.set_level(logging.INFO, logger="scoreline")
     fresh_sandbox.set_fault("prim-wire", fault)
@@ -84,7 +88,12 @@ async def test_fault_with_fallback_is_served_by_fallback(
 
 @pytest.mark.parametrize(("name", "fault", "error_class", "status"), FAULTS, ids=IDS)
 async def test_fault_without_fallback_raises_primary_error(
-    config, fresh_sandbox: SandboxServer, name: str, fault: Fault, error_class: str, status: int | None
+    config,
+    fresh_sandbox: SandboxServer,
+    name: str,
+    fault: Fault,
+    error_class: str,
+    status: int | None,
 ) -> None:
     fresh_sandbox.set_fault("lone-wire", fault)
     with pytest.raises(ProviderError) as info:
@@ -96,8 +105,13 @@ async def test_fault_without_fallback_raises_primary_error(
 
 @pytest.mark.parametrize(("name", "fault", "error_class", "status"), FAULTS, ids=IDS)
 async def test_fault_with_failing_fallback_raises_fallback_error(
-    config, fresh_sandbox: SandboxServer, caplog: pytest.LogCaptureFixture,
-    name: str, fault: Fault, error_class: str, status: int | None,
+    config,
+    fresh_sandbox: SandboxServer,
+    caplog: pytest.LogCaptureFixture,
+    name: str,
+    fault: Fault,
+    error_class: str,
+    status: int | None,
 ) -> None:
     fresh_sandbox.set_fault("prim-wire", fault)
     fresh_sandbox.set_fault("fb-wire", Fault(FaultMode.RESET))

@@ -62,7 +62,11 @@ async def test_forty_models_with_faults_store_truthful_attribution(
     for wire, fault in faults.items():
         fresh_sandbox.set_fault(wire, fault)
     config = config.model_copy(
-        update={"providers": {k: v.model_copy(update={"timeout_s": 1.0}) for k, v in config.providers.items()}}
+        update={
+            "providers": {
+                k: v.model_copy(update={"timeout_s": 1.0}) for k, v in config.providers.items()
+            }
+        }
     )
     now = before(kickoff_of(csv_path, MATCH))
 
@@ -115,7 +119,9 @@ async def test_five_unparseable_replies_disable_a_model(
     ids = sorted(FIXTURES)[:6]
     disabled: list[str] = []
     for match_id in ids:
-        summary = await predict_match(db, config, match_id, now=before(kickoff_of(csv_path, match_id)))
+        summary = await predict_match(
+            db, config, match_id, now=before(kickoff_of(csv_path, match_id))
+        )
         disabled += summary.disabled
     assert disabled == ["m00", "m02"]  # after the 5th; the fallback's success did not reset m02
     with db.session() as session:

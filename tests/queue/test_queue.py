@@ -21,7 +21,9 @@ MODELS = '[[models]]\nid = "q1"\nprovider = "alpha"\n[[models]]\nid = "q2"\nprov
 
 
 @pytest.fixture
-def queue(sqlite_db: Database, tmp_path: Path, fresh_sandbox: SandboxServer) -> tuple[JobQueue, Path]:
+def queue(
+    sqlite_db: Database, tmp_path: Path, fresh_sandbox: SandboxServer
+) -> tuple[JobQueue, Path]:
     csv_path = import_with_fixtures(sqlite_db, tmp_path, FIXTURES)
     config = write_config(tmp_path, fresh_sandbox.base_url, MODELS)
     return JobQueue(config, huey=MemoryHuey(utc=True), db=sqlite_db), csv_path
@@ -31,7 +33,9 @@ def test_reconcile_enqueues_due_predictions_once_done_nothing(queue: tuple[JobQu
     jobs, csv_path = queue
     now = before(kickoff_of(csv_path, "E0-2024-25-0200"), minutes=20)
     report = jobs.reconcile(now=now)
-    due = sorted(m for m in FIXTURES if before(kickoff_of(csv_path, m), 30) <= now <= kickoff_of(csv_path, m))
+    due = sorted(
+        m for m in FIXTURES if before(kickoff_of(csv_path, m), 30) <= now <= kickoff_of(csv_path, m)
+    )
     assert report.predict == due and "E0-2024-25-0250" not in report.predict
     assert jobs.huey.pending_count() == len(due)
     # the queue's tasks read the clock; run them at the replayed moment instead
@@ -40,12 +44,16 @@ def test_reconcile_enqueues_due_predictions_once_done_nothing(queue: tuple[JobQu
         jobs.enqueue_predict(match_id, now=now)
     assert jobs.run_pending() == len(due)
     with jobs.db.session() as session:
-        stored = session.scalars(select(Prediction.model_id).where(Prediction.match_id == "E0-2024-25-0200"))
+        stored = session.scalars(
+            select(Prediction.model_id).where(Prediction.match_id == "E0-2024-25-0200")
+        )
         assert sorted(stored) == ["q1", "q2"]
     assert jobs.reconcile(now=now).predict == []  # nothing missing any more
 
 
-def test_predict_task_refuses_kicked_off_match_without_retrying(queue: tuple[JobQueue, Path]) -> None:
+def test_predict_task_refuses_kicked_off_match_without_retrying(
+    queue: tuple[JobQueue, Path],
+) -> None:
     jobs, csv_path = queue
     late = kickoff_of(csv_path, "E0-2024-25-0200")
     jobs.enqueue_predict("E0-2024-25-0200", now=late)
@@ -58,11 +66,16 @@ def test_lease_keeps_a_second_run_off_the_match(queue: tuple[JobQueue, Path]) ->
     now = before(kickoff_of(csv_path, "E0-2024-25-0200"))
     with jobs._lease("predict-E0-2024-25-0200", now) as held:
         assert held
-        assert jobs._predict("E0-2024-25-0200", now) == {"match_id": "E0-2024-25-0200", "skipped": "locked"}
+        assert jobs._predict("E0-2024-25-0200", now) == {
+            "match_id": "E0-2024-25-0200",
+            "skipped": "locked",
+        }
     assert jobs._predict("E0-2024-25-0200", now)["predicted"] == 2
 
 
-def test_failed_job_is_reported_after_retries(sqlite_db: Database, tmp_path: Path, fresh_sandbox: SandboxServer) -> None:
+def test_failed_job_is_reported_after_retries(
+    sqlite_db: Database, tmp_path: Path, fresh_sandbox: SandboxServer
+) -> None:
     config = write_config(tmp_path, fresh_sandbox.base_url, MODELS)
     broken = Database(f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}")  # cannot be opened
     jobs = JobQueue(config, huey=MemoryHuey(utc=True), db=broken)
@@ -79,7 +92,9 @@ def test_backends_by_url(tmp_path: Path) -> None:
     assert type(build_huey("memory://")).__name__ == "MemoryHuey"
     with pytest.raises(ConfigError, match="unsupported scheme 'amqp'"):
         build_huey("amqp://guest:secret@127.0.0.1/")
-    assert describe_queue_url("redis://:hunter2@127.0.0.1:6379/0") == "redis://:***@127.0.0.1:6379/0"
+    assert (
+        describe_queue_url("redis://:hunter2@127.0.0.1:6379/0") == "redis://:***@127.0.0.1:6379/0"
+    )
 
 
 @pytest.mark.redis

@@ -83,8 +83,10 @@ def test_admin_page_colours_rates_and_flags_costly_fallbacks(client: TestClient)
     assert "rate-bad" in alpha and "75.0 %" in alpha
     assert "over 2×" in alpha
     beta = _row(html, "fallbacks", "beta")
-    assert "rate-warn" not in beta and "rate-bad" in beta  # exactly 50 % is not above 50 %?
+    assert "rate-warn" in beta  # 50 %: above 20 %, not above 50 %
     assert "over 2×" not in beta
+    gamma = _row(html, "fallbacks", "gamma")
+    assert "rate-warn" not in gamma and "rate-bad" not in gamma
     assert "cooldown" in alpha
 
 

@@ -124,7 +124,7 @@ def test_bad_query_parameter_is_a_json_422(
     assert "Traceback" not in response.text
 
 
-def test_unexpected_error_is_a_generic_500(app, client: TestClient) -> None:  # noqa: ANN001
+def test_unexpected_error_is_a_generic_500(app, client: TestClient) -> None:
     def explode() -> None:
         raise RuntimeError("internal detail with a secret: sk-should-not-leak")
 

@@ -43,7 +43,7 @@ def _requests(app: FastAPI) -> list[tuple[str, str]]:
     return calls + PAGES
 
 
-def _assert_clean(response, where: str) -> None:  # noqa: ANN001
+def _assert_clean(response, where: str) -> None:
     text = response.text + " ".join(f"{k}: {v}" for k, v in response.headers.items())
     assert ADMIN_TOKEN not in text, where
     assert PROVIDER_KEY not in text, where

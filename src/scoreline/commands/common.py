@@ -29,8 +29,9 @@ __all__ = [
     "utc_now",
 ]
 
-console = Console()
-err_console = Console(stderr=True)
+# Off a terminal (CI logs, pipes) Rich would wrap tables at 80 columns; give them room.
+console = Console(width=None if sys.stdout.isatty() else 150)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 150)
 
 ConfigOpt = Annotated[
     Path | None,

@@ -1,7 +1,6 @@
 """Predicting: prompts, reply parsing and the predict job."""
 
 from scoreline.predict.job import MODEL_SPECIFIC_ERRORS, PredictSummary, predict_match
-from scoreline.predict.plan import PredictRefusedError
 from scoreline.predict.parse import (
     MAX_GOALS,
     ReplyParseError,
@@ -10,6 +9,7 @@ from scoreline.predict.parse import (
     parse_score,
     parse_scores,
 )
+from scoreline.predict.plan import PredictRefusedError
 from scoreline.predict.prompt import (
     SYSTEM_PROMPT,
     FixtureInfo,
@@ -22,15 +22,14 @@ from scoreline.predict.prompt import (
 )
 
 __all__ = [
-    "MODEL_SPECIFIC_ERRORS",
-    "PredictRefusedError",
-    "PredictSummary",
-    "predict_match",
     "MAX_GOALS",
+    "MODEL_SPECIFIC_ERRORS",
     "SYSTEM_PROMPT",
     "FixtureInfo",
     "MatchContext",
     "PastResult",
+    "PredictRefusedError",
+    "PredictSummary",
     "ReplyParseError",
     "Score",
     "TeamStanding",
@@ -38,6 +37,7 @@ __all__ = [
     "make_accept",
     "parse_score",
     "parse_scores",
+    "predict_match",
     "render_prompt",
     "sample_context",
 ]

@@ -141,12 +141,18 @@ async def _call_reference(
         except Exception as exc:  # a forecaster bug must not sink the other models
             latency = (time.perf_counter() - started) * 1000
             attempt = Attempt(model_id, provider, False, latency, error_class="reference_error")
-            return _Outcome(model_id, None, attempts=(attempt,), error=repr(exc)[:300],
-                            error_class="reference_error")
+            return _Outcome(
+                model_id,
+                None,
+                attempts=(attempt,),
+                error=repr(exc)[:300],
+                error_class="reference_error",
+            )
     latency = (time.perf_counter() - started) * 1000
     attempt = Attempt(model_id, provider, True, latency)
-    return _Outcome(model_id, Score(home, away, plan.match_id), answered_by=model_id,
-                    attempts=(attempt,))
+    return _Outcome(
+        model_id, Score(home, away, plan.match_id), answered_by=model_id, attempts=(attempt,)
+    )
 
 
 async def _run_models(
@@ -163,7 +169,9 @@ async def _run_models(
         async def one(model_id: str) -> _Outcome:
             provider = config.model(model_id).provider
             if provider in reference_limits:
-                outcome = await _call_reference(plan, model_id, provider, reference_limits[provider])
+                outcome = await _call_reference(
+                    plan, model_id, provider, reference_limits[provider]
+                )
             else:
                 outcome = await _call_llm(registry, plan, model_id)
             if progress is not None:
@@ -290,7 +298,9 @@ async def predict_match(
         )
         summary.predicted = inserted
         summary.via_fallback = sum(o.used_fallback for o in outcomes if o.score is not None)
-        summary.failed = dict(Counter(o.error_class or "error" for o in outcomes if o.score is None))
+        summary.failed = dict(
+            Counter(o.error_class or "error" for o in outcomes if o.score is None)
+        )
         summary.disabled = disabled
     summary.wall_ms = (time.perf_counter() - started) * 1000
     log.info("predicted %s: %s", match_id, summary.as_dict())

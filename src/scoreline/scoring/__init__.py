@@ -1,8 +1,10 @@
-"""Scoring: Kicktipp quotas and points, bootstrap intervals, reference forecasters.
+"""Scoring: Kicktipp quotas and points, the score job, the leaderboard, reference forecasters.
 
-Pure functions only: nothing here touches the database or a provider, so the
-store, the score job, the backtest and notebooks all share one set of rules.
-``ref-dixon-coles`` needs the optional extra ``scoreline[reference]``.
+The rules (quotas, points, bootstrap, reference forecasters) are pure functions that touch
+neither the database nor a provider, so the score job, the backtest and notebooks share
+them. Two modules use the store: ``settle`` (the score job: ``score_match``, ``score_all``,
+``rescore_changed``) and ``ranking`` (``leaderboard``). ``ref-dixon-coles`` needs the
+optional extra ``scoreline[reference]``.
 """
 
 from scoreline.scoring.bootstrap import bootstrap_mean_ci, bootstrap_mean_ci_many
@@ -29,24 +31,29 @@ from scoreline.scoring.history import MatchInfo, PastResult, results_before
 from scoreline.scoring.market import market_score_matrix, predict_market
 from scoreline.scoring.points import PointsBreakdown, score_prediction
 from scoreline.scoring.quotas import Quotas, Tendency, compute_quotas, quota_for_share, tendency_of
+from scoreline.scoring.ranking import SORT_KEYS, LeaderboardRow, leaderboard
 from scoreline.scoring.reference import (
     REFERENCE_FORECASTERS,
     ReferenceForecaster,
     UnknownReferenceModelError,
     predict_reference,
 )
+from scoreline.scoring.settle import ScoreSummary, rescore_changed, score_all, score_match
 
 __all__ = [
     "NEUTRAL_QUOTAS",
     "REFERENCE_FORECASTERS",
+    "SORT_KEYS",
     "DixonColesCache",
     "DixonColesSettings",
+    "LeaderboardRow",
     "MatchInfo",
     "MissingExtraError",
     "PastResult",
     "PointsBreakdown",
     "Quotas",
     "ReferenceForecaster",
+    "ScoreSummary",
     "Tendency",
     "UnknownReferenceModelError",
     "best_score_for_expected_points",
@@ -57,6 +64,7 @@ __all__ = [
     "expected_points_matrix",
     "fit_poisson_means",
     "implied_probabilities",
+    "leaderboard",
     "league_average_means",
     "market_score_matrix",
     "outcome_probabilities",
@@ -65,7 +73,10 @@ __all__ = [
     "predict_market",
     "predict_reference",
     "quota_for_share",
+    "rescore_changed",
     "results_before",
+    "score_all",
+    "score_match",
     "score_prediction",
     "tendency_of",
 ]

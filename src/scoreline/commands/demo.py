@@ -1,0 +1,147 @@
+"""``scoreline demo``: run the offline demo and show what it produced."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+
+from scoreline.commands.common import console, err_console, render_table
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``demo`` to the app."""
+    app.command("demo")(demo)
+
+
+def _fmt(value: Any, spec: str = "") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def _leaderboard(rows: list[dict[str, Any]]) -> None:
+    render_table(
+        "Leaderboard (the matchday; LLMs beside the reference forecasters)",
+        ["#", "model", "scored", "points", "avg", "95% CI", "tendency %", "exact %", "fallback %"],
+        [
+            [
+                r["rank"],
+                r["model_id"],
+                r["scored"],
+                r["total_points"],
+                _fmt(r["avg_points"], ".2f"),
+                f"{_fmt(r.get('ci_low'), '.2f')}–{_fmt(r.get('ci_high'), '.2f')}",
+                _fmt(r["tendency_pct"], ".0f"),
+                _fmt(r["exact_pct"], ".0f"),
+                _fmt(r["fallback_rate_pct"], ".0f"),
+            ]
+            for r in rows
+        ],
+    )
+
+
+def _fallbacks(report: dict[str, Any]) -> None:
+    rows = []
+    for s in report["stats"]:
+        multiplier = s["cost_multiplier"]
+        flag = "[red]⚠ over 2×[/red]" if s["exceeds_2x"] else ""
+        rows.append(
+            [
+                s["model_id"],
+                s["fallback_to"],
+                f"{s['fallbacks']}/{s['predictions']}",
+                f"{100 * s['fallback_rate']:.0f}%",
+                ", ".join(f"{k} {v}" for k, v in sorted(s.get("primary_failures", {}).items()))
+                or "-",
+                "yes" if s.get("in_cooldown") else "no",
+                f"${s['fallback_cost_usd']:.5f}",
+                f"${s['original_cost_usd']:.5f}",
+                f"{multiplier:.1f}×" if multiplier is not None else "-",
+                flag,
+            ]
+        )
+    render_table(
+        "Fallbacks: who failed, who saved them, and what it cost",
+        [
+            "model",
+            "fallback",
+            "served",
+            "rate",
+            "primary failures",
+            "cooldown",
+            "fallback $",
+            "original $",
+            "×",
+            "",
+        ],
+        rows,
+    )
+
+
+def _highlight(detail: dict[str, Any] | None) -> None:
+    if detail is None:
+        return
+    quotas = detail["quotas"]
+    render_table(
+        f"{detail['home_team']} {detail['home_goals']}-{detail['away_goals']} {detail['away_team']} "
+        f"({detail['id']}); quotas H {quotas['home']} / D {quotas['draw']} / A {quotas['away']}",
+        ["model", "prediction", "served by", "points"],
+        [
+            [
+                p["model_id"],
+                f"{p['predicted_home']}-{p['predicted_away']}",
+                f"[yellow]↪ {p['answered_by']}[/yellow]" if p["used_fallback"] else "itself",
+                _fmt(p["points"]),
+            ]
+            for p in detail["predictions"]
+        ],
+    )
+
+
+def demo(
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="Keep everything in this folder (default: a temporary one)."),
+    ] = None,
+) -> None:
+    """The whole pipeline offline on a real matchday, with injected provider faults."""
+    from scoreline.demo import run_demo
+
+    work = directory or Path(tempfile.mkdtemp(prefix="scoreline-demo-"))
+    console.print(
+        f"[bold]scoreline demo[/bold] in {work}: sandbox providers, SQLite, embedded queue"
+    )
+    columns = (TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn())
+    tasks: dict[str, TaskID] = {}
+    with Progress(*columns, console=err_console, transient=False) as progress:
+
+        def show(counts: dict[str, int], expected: int) -> None:
+            for match_id, n in counts.items():
+                if match_id not in tasks:
+                    tasks[match_id] = progress.add_task(f"predict {match_id}", total=expected)
+                progress.update(tasks[match_id], completed=n)
+
+        result = run_demo(work, progress=show)
+    console.print(
+        f"{len(result.matches)} matches, {result.models} models: {result.predictions} predictions "
+        f"stored before kick-off, results revealed and scored in {result.wall_s:.1f} s"
+    )
+    _leaderboard(result.leaderboard)
+    _fallbacks(result.fallback)
+    _highlight(result.highlight)
+    for model_id, reason in result.inactive.items():
+        console.print(f"[dim]{model_id} inactive: {reason}[/dim]")
+    keep = f" --dir {work}" if directory else f" --dir {work}"
+    console.print(
+        "\n[bold]Next steps[/bold]\n"
+        f"  dashboard on this demo:  scoreline serve{keep}   (then open http://127.0.0.1:8000)\n"
+        "  real providers:          export TOGETHER_API_KEY=... SYNTHETIC_API_KEY=...;\n"
+        "                           scoreline models check   (the built-in catalog of 42 models)\n"
+        '  your own endpoint:       \\[providers.NAME] base_url = "http://127.0.0.1:11434/v1" in scoreline.toml\n'
+        "  rehearse an outage:      scoreline sandbox --fault MODEL=status:503"
+    )
+    if directory is None and not work.exists():
+        shutil.rmtree(work, ignore_errors=True)

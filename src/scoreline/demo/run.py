@@ -1,0 +1,195 @@
+"""``scoreline demo``: the whole pipeline offline, on one real matchday, with provider faults.
+
+Steps: start the sandbox in-process, write a sandbox catalog, import the season so far as
+history and the matchday as fixtures, run the predict jobs through the queue as if 30
+minutes before each kick-off, reveal the results, score through the queue, then report.
+Everything lives in one folder (a temporary one unless ``--dir`` is given).
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from scoreline.config import Config, load_config
+from scoreline.demo.catalog import DEMO_FAULTS, write_demo_config
+from scoreline.queue import JobQueue
+from scoreline.report import fallback_stats, leaderboard_rows, match_detail
+from scoreline.sandbox import SandboxServer
+from scoreline.store import Database, Prediction, bundled_matches_path, import_matches
+
+__all__ = ["DemoResult", "run_demo"]
+
+DEFAULT_FIRST_MATCH = "E0-2024-25-0241"
+MATCHDAY_SIZE = 10
+SANDBOX_LATENCY_S = 0.15
+QUEUE_THREADS = 4
+
+ProgressFn = Callable[[dict[str, int], int], None]
+
+
+@dataclass
+class DemoResult:
+    """What the demo produced, as plain data for rendering."""
+
+    directory: Path
+    matches: list[dict[str, str]]
+    models: int
+    predictions: int
+    leaderboard: list[dict[str, Any]]
+    fallback: dict[str, Any]
+    highlight: dict[str, Any] | None
+    inactive: dict[str, str] = field(default_factory=dict)
+    wall_s: float = 0.0
+
+
+def _kickoff(row: dict[str, str]) -> datetime:
+    return datetime.fromisoformat(row["kickoff_utc"].replace("Z", "+00:00"))
+
+
+def _write_csv(path: Path, fieldnames: list[str], rows: list[dict[str, str]]) -> Path:
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fieldnames)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def prepare_data(directory: Path, first_match: str) -> tuple[Path, Path, list[dict[str, str]]]:
+    """Split the bundled data: earlier results, the matchday as fixtures, and its results."""
+    with bundled_matches_path("E0").open(newline="") as handle:
+        reader = csv.DictReader(handle)
+        fieldnames = list(reader.fieldnames or [])
+        rows = list(reader)
+    ids = [r["match_id"] for r in rows]
+    if first_match not in ids:
+        raise ValueError(f"unknown match {first_match!r} in the bundled data")
+    start = ids.index(first_match)
+    matchday = rows[start : start + MATCHDAY_SIZE]
+    cutoff = _kickoff(matchday[0])
+    season = matchday[0]["season"]
+    history = [r for r in rows[:start] if _kickoff(r) < cutoff and r["season"] >= _previous(season)]
+    fixtures = [{**r, "home_goals": "", "away_goals": ""} for r in matchday]
+    before = _write_csv(directory / "before-kickoff.csv", fieldnames, history + fixtures)
+    after = _write_csv(directory / "results.csv", fieldnames, matchday)
+    return before, after, matchday
+
+
+def _previous(season: str) -> str:
+    start = int(season[:4]) - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _drain(queue: JobQueue) -> None:
+    with ThreadPoolExecutor(QUEUE_THREADS) as pool:
+        for future in [pool.submit(queue.run_pending) for _ in range(QUEUE_THREADS)]:
+            future.result()
+
+
+def _counts(db: Database, ids: list[str]) -> dict[str, int]:
+    with db.session() as session:
+        query = (
+            select(Prediction.match_id, func.count())
+            .where(Prediction.match_id.in_(ids))
+            .group_by(Prediction.match_id)
+        )
+        return {match_id: int(n) for match_id, n in session.execute(query)}
+
+
+def _predict_through_queue(
+    queue: JobQueue, matchday: list[dict[str, str]], expected: int, progress: ProgressFn | None
+) -> None:
+    for row in matchday:
+        queue.enqueue_predict(row["match_id"], now=_kickoff(row) - timedelta(minutes=30))
+    ids = [r["match_id"] for r in matchday]
+    with ThreadPoolExecutor(1) as runner:
+        done = runner.submit(_drain, queue)
+        while not done.done():
+            if progress is not None:
+                progress(_counts(queue.db, ids), expected)
+            time.sleep(0.2)
+        done.result()
+    if progress is not None:
+        progress(_counts(queue.db, ids), expected)
+
+
+def _highlight(session: Any, matchday: list[dict[str, str]]) -> dict[str, Any] | None:
+    details = [match_detail(session, r["match_id"]) for r in matchday]
+    found = [d for d in details if d is not None]
+    if not found:
+        return None
+    return max(found, key=lambda d: sum(p["used_fallback"] for p in d["predictions"]))
+
+
+def _report(config: Config, db: Database, matchday: list[dict[str, str]]) -> dict[str, Any]:
+    first, last = _kickoff(matchday[0]), _kickoff(matchday[-1])
+    with db.session() as session:
+        return {
+            "leaderboard": leaderboard_rows(session, since=first, until=last),
+            "fallback": fallback_stats(
+                session,
+                config,
+                since=first - timedelta(days=1),
+                until=last + timedelta(days=1),
+                now=last,
+            ),
+            "highlight": _highlight(session, matchday),
+        }
+
+
+def run_demo(
+    directory: Path, *, first_match: str = DEFAULT_FIRST_MATCH, progress: ProgressFn | None = None
+) -> DemoResult:
+    """Run the demo in ``directory`` (created if missing) and return what it produced."""
+    started = time.perf_counter()
+    directory.mkdir(parents=True, exist_ok=True)
+    before, after, matchday = prepare_data(directory, first_match)
+    with SandboxServer(
+        latency_s=SANDBOX_LATENCY_S, faults=dict(DEMO_FAULTS)
+    ).in_thread() as sandbox:
+        config = load_config(write_demo_config(directory, sandbox.base_url))
+        db = Database(config.database_url)
+        db.upgrade()
+        import_matches(db, before)
+        queue = JobQueue(config, db=db)
+        active = config.active_models()
+        _predict_through_queue(queue, matchday, len(active), progress)
+    report = import_matches(db, after)
+    for match_id in report.changed_result_ids:
+        row = next(r for r in matchday if r["match_id"] == match_id)
+        queue.enqueue_score(match_id, now=_kickoff(row) + timedelta(hours=2))
+    _drain(queue)
+    outcome = _report(config, db, matchday)
+    predictions = sum(_counts(db, [r["match_id"] for r in matchday]).values())
+    db.dispose()
+    inactive = {
+        m.id: config.inactive_reason(m.id) or ""
+        for m in config.models
+        if not config.is_active(m.id)
+    }
+    return DemoResult(
+        directory=directory,
+        matches=[
+            {
+                "match_id": r["match_id"],
+                "fixture": f"{r['home_team']} v {r['away_team']}",
+                "result": f"{r['home_goals']}-{r['away_goals']}",
+            }
+            for r in matchday
+        ],
+        models=len(active),
+        predictions=predictions,
+        leaderboard=outcome["leaderboard"],
+        fallback=outcome["fallback"],
+        highlight=outcome["highlight"],
+        inactive=inactive,
+        wall_s=time.perf_counter() - started,
+    )

@@ -1,0 +1,209 @@
+"""The score job: settle a match's predictions from its stored result.
+
+``score_match`` is idempotent and always works from what the store holds now: for a
+finished match it recomputes the quotas from all of the match's non-void predictions (made
+before or after kick-off) and the points of each of them, writing only what changed. So a
+corrected result, or a late prediction that moves the quotas, is handled by running it
+again. A cancelled or postponed match voids its predictions; a match whose result was
+withdrawn (back to scheduled or live) puts its scored predictions back to pending.
+
+Everything for one match happens in one transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from scoreline.scoring.points import score_prediction
+from scoreline.scoring.quotas import Quotas, compute_quotas
+from scoreline.store import Database, UnknownMatchError, get_match, set_match_quotas
+from scoreline.store.scoring_queries import (
+    VOIDING_STATUSES,
+    PredictionToScore,
+    matches_to_score,
+    predictions_to_score,
+    unscore_predictions,
+    void_predictions,
+    write_points,
+)
+
+__all__ = ["ScoreSummary", "rescore_changed", "score_all", "score_match"]
+
+
+@dataclass
+class ScoreSummary:
+    """What one score job did to one match."""
+
+    match_id: str
+    """The match."""
+    match_status: str
+    """Its status when scored (``finished``, ``cancelled`` ...)."""
+    quotas: Quotas | None = None
+    """The quotas stored on the match (finished matches only)."""
+    scored: int = 0
+    """Pending predictions scored now."""
+    rescored: int = 0
+    """Already scored predictions whose points changed (corrected result, new quotas)."""
+    unchanged: int = 0
+    """Already scored predictions whose points stayed the same."""
+    voided: int = 0
+    """Predictions voided (cancelled or postponed match)."""
+    unscored: int = 0
+    """Scored predictions put back to pending (the result was withdrawn)."""
+    wall_ms: float = 0.0
+    """Wall time of the job."""
+
+    @property
+    def changed(self) -> int:
+        """Predictions this run wrote."""
+        return self.scored + self.rescored + self.voided + self.unscored
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for ``--json``, logs and the queue's results."""
+        quotas = None
+        if self.quotas is not None:
+            quotas = {"H": self.quotas.home, "D": self.quotas.draw, "A": self.quotas.away}
+        return {
+            "match_id": self.match_id,
+            "match_status": self.match_status,
+            "quotas": quotas,
+            "scored": self.scored,
+            "rescored": self.rescored,
+            "unchanged": self.unchanged,
+            "voided": self.voided,
+            "unscored": self.unscored,
+            "wall_ms": round(self.wall_ms, 1),
+        }
+
+
+def _settle_finished(
+    predictions: list[PredictionToScore],
+    goals: tuple[int, int],
+    quotas: Quotas,
+    *,
+    stale_before: datetime,
+    now: datetime,
+    summary: ScoreSummary,
+) -> list[dict[str, Any]]:
+    """Return the rows to write; count what happened in ``summary``."""
+    writes: list[dict[str, Any]] = []
+    for prediction in predictions:
+        if prediction.status == "void":
+            continue
+        breakdown = score_prediction(
+            prediction.predicted_home, prediction.predicted_away, goals[0], goals[1], quotas
+        )
+        points = (breakdown.total, breakdown.tendency, breakdown.goal_diff, breakdown.exact)
+        if prediction.status == "scored" and prediction.points == points:
+            summary.unchanged += 1
+            if prediction.scored_at is not None and prediction.scored_at >= stale_before:
+                continue  # checked against the current row already: nothing to write
+        elif prediction.status == "scored":
+            summary.rescored += 1
+        else:
+            summary.scored += 1
+        writes.append(
+            {
+                "id": prediction.id,
+                "status": "scored",
+                "points": points[0],
+                "points_tendency": points[1],
+                "points_goal_diff": points[2],
+                "points_exact": points[3],
+                "scored_at": now,
+            }
+        )
+    return writes
+
+
+def score_match(db: Database, match_id: str, *, now: datetime) -> ScoreSummary:
+    """Score (or void) every prediction of one match from its stored result; idempotent.
+
+    Args:
+        db: The store.
+        match_id: The match.
+        now: Current time, aware UTC; stored as ``scored_at``.
+
+    Returns:
+        What was done. A match that is neither finished, cancelled nor postponed is left
+        alone (except that scored predictions go back to pending: its result was withdrawn).
+
+    Raises:
+        UnknownMatchError: No match with this id.
+    """
+    started = time.perf_counter()
+    with db.session() as session:
+        match = get_match(session, match_id)
+        if match is None:
+            raise UnknownMatchError(match_id)
+        summary = ScoreSummary(match_id=match_id, match_status=match.status)
+        home, away = match.home_goals, match.away_goals
+        if match.status in VOIDING_STATUSES:
+            summary.voided = void_predictions(session, match_id, now=now)
+        elif match.status == "finished" and home is not None and away is not None:
+            predictions = predictions_to_score(session, match_id)
+            quotas = compute_quotas(p.predicted_result for p in predictions if p.status != "void")
+            if (match.quota_home, match.quota_draw, match.quota_away) != (
+                quotas.home,
+                quotas.draw,
+                quotas.away,
+            ):
+                set_match_quotas(session, match_id, quotas.home, quotas.draw, quotas.away)
+            summary.quotas = quotas
+            writes = _settle_finished(
+                predictions,
+                (home, away),
+                quotas,
+                stale_before=match.updated_at,
+                now=now,
+                summary=summary,
+            )
+            write_points(session, writes)
+        elif match.status != "finished":
+            summary.unscored = unscore_predictions(session, match_id)
+    summary.wall_ms = (time.perf_counter() - started) * 1000
+    return summary
+
+
+def rescore_changed(
+    db: Database, changed_ids: Iterable[str], *, now: datetime
+) -> list[ScoreSummary]:
+    """Rescore the matches whose result an import changed (``ImportReport.changed_result_ids``).
+
+    Args:
+        db: The store.
+        changed_ids: Match ids; unknown ids are skipped.
+        now: Current time, aware UTC.
+
+    Returns:
+        One summary per known match, in the order given.
+    """
+    summaries = []
+    for match_id in changed_ids:
+        try:
+            summaries.append(score_match(db, match_id, now=now))
+        except UnknownMatchError:
+            continue
+    return summaries
+
+
+def score_all(db: Database, *, now: datetime) -> list[ScoreSummary]:
+    """Score every match that needs it: finished with pending predictions, finished and
+    changed since it was scored, cancelled or postponed with predictions not yet void.
+
+    Each match is its own transaction, so one bad match never holds back the others.
+
+    Args:
+        db: The store.
+        now: Current time, aware UTC.
+
+    Returns:
+        One summary per match handled, by match id.
+    """
+    with db.session() as session:
+        match_ids = matches_to_score(session)
+    return [score_match(db, match_id, now=now) for match_id in match_ids]
