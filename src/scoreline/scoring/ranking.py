@@ -22,7 +22,6 @@ from numpy.typing import NDArray
 
 from scoreline.scoring.bootstrap import bootstrap_mean_ci_many
 from scoreline.store.scoring_queries import (
-    POINTS_CODE_BASE,
     LeaderboardFilters,
     ModelTotals,
     leaderboard_totals,
@@ -93,15 +92,24 @@ def _sort_value(totals: ModelTotals, sort: str) -> float:
 
 
 def _points_matrix(totals: Sequence[ModelTotals]) -> NDArray[np.float64]:
-    """Rows per model, columns per match (sorted ids), NaN where a model has no score."""
-    id_lists = [(t.match_ids or "").split(",") for t in totals]
-    match_ids = sorted({match_id for ids in id_lists for match_id in ids})
+    """Rows per model, columns per match (sorted ids), NaN where a model has no score.
+
+    Models usually predicted the same matches, so each distinct id list is parsed once.
+    """
+    id_lists = {key: key.split(",") for key in {t.match_ids or "" for t in totals}}
+    match_ids = sorted(set().union(*id_lists.values()))
     column = {match_id: i for i, match_id in enumerate(match_ids)}
+    columns = {
+        key: np.fromiter(map(column.__getitem__, ids), dtype=np.intp, count=len(ids))
+        for key, ids in id_lists.items()
+    }
     matrix = np.full((len(totals), len(match_ids)), np.nan)
-    for row, (ids, entry) in enumerate(zip(id_lists, totals, strict=True)):
-        codes = np.frombuffer((entry.points_code or "").encode("ascii"), dtype=np.uint8)
-        columns = np.fromiter(map(column.__getitem__, ids), dtype=np.intp, count=len(ids))
-        matrix[row, columns] = codes.astype(float) - POINTS_CODE_BASE
+    for row, entry in enumerate(totals):
+        where = columns[entry.match_ids or ""]
+        points = np.fromstring(entry.points_csv or "", dtype=np.int64, sep=",")
+        if len(points) != len(where):
+            raise RuntimeError(f"points of {entry.model_id} do not match its matches")
+        matrix[row, where] = points
     return matrix
 
 

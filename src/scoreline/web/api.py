@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from scoreline import __version__
-from scoreline.report import leaderboard_rows, match_detail
+from scoreline.report import SORT_KEYS, leaderboard_rows, match_detail
 from scoreline.web.deps import (
     DATE_PATTERN,
     AppState,
@@ -19,7 +21,10 @@ from scoreline.web.deps import (
 )
 from scoreline.web.schemas import ErrorOut, HealthOut, LeaderboardOut, MatchOut
 
-__all__ = ["ERROR_RESPONSES", "SinceQuery", "UntilQuery", "router"]
+__all__ = ["ERROR_RESPONSES", "SinceQuery", "SortKey", "UntilQuery", "router"]
+
+SortKey = StrEnum("SortKey", {key: key for key in SORT_KEYS})  # type: ignore[misc]
+"""The leaderboard's orderings, as published in the schema."""
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "A query or path parameter is invalid."},
@@ -48,7 +53,10 @@ UntilQuery = Annotated[
 def _database_state(state: AppState) -> tuple[str, str | None]:
     if not state.db.ping():
         return "unreachable", None
-    revision = state.db.current_revision()
+    try:
+        revision = state.db.current_revision()
+    except SQLAlchemyError:  # went away between the ping and this query
+        return "unreachable", None
     if revision is None:
         return "schema missing", None
     if state.head_revision is not None and revision != state.head_revision:
@@ -98,7 +106,7 @@ def leaderboard(
     season: Annotated[str | None, Query(description="Season, e.g. 2024-25.")] = None,
     since: SinceQuery = None,
     until: UntilQuery = None,
-    sort: Annotated[Literal["avg", "total"], Query(description="Rank by.")] = "avg",
+    sort: Annotated[SortKey, Query(description="Rank by (best first).")] = SortKey("avg"),
     include_after_kickoff: Annotated[
         bool, Query(description="Count predictions made after kick-off.")
     ] = False,
@@ -109,7 +117,7 @@ def leaderboard(
         "season": season or None,
         "since": parse_filter_time("since", since, end_of_day=False),
         "until": parse_filter_time("until", until, end_of_day=True),
-        "sort": sort,
+        "sort": str(sort),
         "include_after_kickoff": include_after_kickoff,
     }
     try:

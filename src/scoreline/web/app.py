@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -26,7 +26,7 @@ from scoreline import __version__
 from scoreline.config import Config
 from scoreline.store import Database
 from scoreline.web import admin_api, api, pages
-from scoreline.web.deps import AppState, app_state
+from scoreline.web.deps import AppState
 from scoreline.web.metrics import build_registry
 from scoreline.web.schemas import ErrorOut
 
@@ -96,7 +96,7 @@ def _metrics_route(app: FastAPI) -> None:
             503: {"model": ErrorOut, "description": "The database is unavailable."},
         },
     )
-    def metrics(state: AppState = Depends(app_state)) -> Response:
+    def metrics() -> Response:
         """Provider calls, failures, fallbacks, latency and predictions, read from the store."""
         return Response(generate_latest(app.state.metrics), media_type=CONTENT_TYPE_LATEST)
 

@@ -15,6 +15,7 @@ from scoreline.report import parse_moment, today_window
 from scoreline.store import Database
 
 __all__ = [
+    "DATE_PATTERN",
     "AppState",
     "QueueUnavailableError",
     "app_state",

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from scoreline import __version__
 from scoreline.report import (
+    SORT_KEYS,
     fallback_stats,
     leaderboard_rows,
     match_detail,
@@ -44,7 +45,13 @@ from scoreline.web.deps import (
 __all__ = ["router", "templates"]
 
 MAX_FORM_BYTES = 4096
-SORTS = (("avg", "average points"), ("total", "total points"))
+SORT_LABELS = {
+    "avg": "average points",
+    "total": "total points",
+    "exact": "exact-score rate",
+    "accuracy": "tendency accuracy",
+}
+SORTS = tuple((key, SORT_LABELS.get(key, key)) for key in SORT_KEYS)
 
 
 def _pct(value: float | None) -> str:

@@ -61,7 +61,7 @@ class LeaderboardRowOut(BaseModel):
     model_id: str
     display_name: str
     scored: int
-    total_points: float
+    total_points: int
     avg_points: float
     ci_low: float | None = None
     ci_high: float | None = None

@@ -1,0 +1,84 @@
+"""Time a whole-season backtest with the reference models on the bundled data.
+
+Usage::
+
+    .venv/bin/python bench/backtest.py [--season 2024-25] [--competition E0] [--dir DIR]
+                                       [--models ID ...] [--limit N]
+
+Starts from an empty backtest database (a fresh folder unless ``--dir`` is given, whose
+database is then deleted first), replays the season, prints the wall time and the
+leaderboard, then replays it again to show that a resumed run has nothing left to do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from scoreline.backtest import run_backtest
+from scoreline.config import load_config
+
+
+def _table(result: object) -> Table:
+    table = Table(title="leaderboard")
+    for column in ("#", "model", "scored", "total", "avg (95% CI)", "acc %", "exact %", "GD %"):
+        table.add_column(column)
+    for row in result.leaderboard:  # type: ignore[attr-defined]
+        table.add_row(
+            str(row.rank),
+            row.model_id,
+            str(row.scored),
+            str(row.total_points),
+            f"{row.avg_points:.3f} ({row.ci_low:.2f}-{row.ci_high:.2f})",
+            f"{row.tendency_pct:.1f}",
+            f"{row.exact_pct:.1f}",
+            f"{row.goal_diff_pct:.1f}",
+        )
+    return table
+
+
+def main() -> None:
+    """Run the season twice (fresh, then resumed) and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--competition", default="E0")
+    parser.add_argument("--season", default="2024-25")
+    parser.add_argument("--dir", type=Path, help="Work folder (default: a temporary one).")
+    parser.add_argument("--models", nargs="*", help="Model ids (default: reference models).")
+    parser.add_argument("--limit", type=int, help="Replay only the first N matches.")
+    args = parser.parse_args()
+    console = Console()
+    config = load_config()
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = args.dir or Path(scratch)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / f"backtest-{args.competition}-{args.season}.db").unlink(missing_ok=True)
+        options = {
+            "competition": args.competition,
+            "season": args.season,
+            "directory": directory,
+            "models": args.models,
+            "max_matches": args.limit,
+        }
+        started = time.perf_counter()
+        first = run_backtest(config, **options)
+        wall = time.perf_counter() - started
+        again = run_backtest(config, **options)
+    console.print(_table(first))
+    console.print(
+        f"{args.competition} {args.season}: {first.matches} matches, {first.predictions} "
+        f"predictions, {first.scored} scored, failed {first.failed or 'none'}"
+    )
+    console.print(f"[bold]wall time: {wall:.1f} s[/bold] (fresh database, in-process)")
+    console.print(
+        f"resumed run: {again.replayed} matches replayed, {again.predictions} predictions "
+        f"added, {again.wall_s:.1f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
