@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from scoreline.commands.common import (
     ConfigOpt,
@@ -87,7 +94,7 @@ async def _predict_all(
     for match_id in match_ids:
         task = progress.add_task(match_id, total=None)
 
-        def advance(model_id: str, ok: bool, task: int = task) -> None:
+        def advance(model_id: str, ok: bool, task: TaskID = task) -> None:
             progress.advance(task)
 
         try:

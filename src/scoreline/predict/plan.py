@@ -7,6 +7,7 @@ from datetime import datetime
 
 from scoreline.config import Config
 from scoreline.predict.prompt import FixtureInfo, PastResult, build_context, render_prompt
+from scoreline.scoring import PastResult as ReferenceResult
 from scoreline.store import (
     Database,
     Match,
@@ -32,6 +33,7 @@ class PredictPlan:
     fixture: FixtureInfo
     odds: tuple[float | None, float | None, float | None]
     history: tuple[PastResult, ...]
+    reference_history: tuple[ReferenceResult, ...]
     prompt: str
     model_ids: tuple[str, ...]
     skipped: int
@@ -116,6 +118,17 @@ def load_plan(
         fixture=fixture,
         odds=odds,
         history=history,
+        reference_history=tuple(
+            ReferenceResult(
+                home_team=r.home_team,
+                away_team=r.away_team,
+                home_goals=r.home_goals,
+                away_goals=r.away_goals,
+                kickoff_at=r.kickoff_at,
+                competition=fixture.competition,
+            )
+            for r in history
+        ),
         prompt=render_prompt(build_context(fixture, history)),
         model_ids=to_ask,
         skipped=len(config.models) - len(to_ask),
