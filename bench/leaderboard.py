@@ -129,11 +129,14 @@ def seed_postgres(db: Database) -> None:
                 sequence, match_key=PG_MATCH, model_key=PG_MODEL, true="true", false="false", ts=ts
             )
         }""",
-        "ANALYZE",
     ]
     with db.engine.begin() as conn:
         for statement in statements:
-            conn.exec_driver_sql(statement)
+            conn.exec_driver_sql(statement.replace("%", "%%"))  # psycopg: % is a placeholder
+    # What autovacuum does soon after a bulk load: statistics, and the visibility map that
+    # lets the leaderboard's covering index be read without visiting the table.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
 
 
 def _time(db: Database, repeat: int, **options: object) -> tuple[float, float, int]:

@@ -101,3 +101,21 @@ def test_nan_marks_matches_a_model_did_not_predict() -> None:
 def test_invalid_arguments_are_rejected(values: list[float], kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         bootstrap_mean_ci(values, **kwargs)  # type: ignore[arg-type]
+
+
+def test_small_integer_points_take_the_exact_float32_path() -> None:
+    from scoreline.scoring import bootstrap
+
+    points = np.vstack([_points(500, seed=s) for s in range(3)])
+    assert bootstrap._product_dtype(points) is np.float32
+    assert bootstrap._product_dtype(points + 0.5) is np.float64
+    assert bootstrap._product_dtype(points * 1e5) is np.float64
+    # The same resamples: shifting every value by 0.5 shifts every mean by exactly 0.5.
+    exact = bootstrap._resampled_means(points, n_resamples=200, seed=4)
+    shifted = bootstrap._resampled_means(points + 0.5, n_resamples=200, seed=4)
+    np.testing.assert_allclose(exact + 0.5, shifted, rtol=0, atol=1e-12)
+    gappy = points.copy()
+    gappy[1, ::3] = np.nan
+    exact = bootstrap._resampled_means(gappy, n_resamples=200, seed=4)
+    shifted = bootstrap._resampled_means(gappy + 0.5, n_resamples=200, seed=4)
+    np.testing.assert_allclose(exact + 0.5, shifted, rtol=0, atol=1e-12)

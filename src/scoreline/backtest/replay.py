@@ -3,8 +3,8 @@
 The replay keeps a clock. Kick-off slots (matches sharing a kick-off time) are visited in
 order; for a slot at ``k`` the clock is set to ``k - 30 min`` and, first, every result whose
 final whistle (kick-off + 2 h) has passed is revealed (status ``finished`` and goals, as a
-results import would) and scored. Then the slot's matches are predicted concurrently by the
-real predict job, ``predict_match(now=k - 30 min)``: it refuses a match that is not a
+results import would) and scored. Then the slot's matches are predicted by the real predict
+job, ``predict_match(now=k - 30 min)``: it refuses a match that is not a
 scheduled fixture or has kicked off, and it reads history only from finished matches that
 kicked off before the match. As the database holds nothing else (later seasons are never
 imported, the season's results are revealed only by the clock), a prediction cannot see a
@@ -12,7 +12,8 @@ later result.
 
 Resuming: a match already finished in the backtest database is done and skipped; a match
 predicted but not revealed is asked again, and the predict job skips the models that
-already predicted it.
+already predicted it. So a model added to a finished backtest predicts nothing: give it a
+new work folder.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
@@ -28,9 +30,15 @@ from pathlib import Path
 from typing import Any
 
 from scoreline.backtest.season import Fixture, SeasonData, load_season, write_import_file
-from scoreline.config import Config, ConfigError
+from scoreline.config import Config, ConfigError, ProviderConfig
 from scoreline.predict import PredictSummary, predict_match
-from scoreline.scoring import REFERENCE_FORECASTERS, LeaderboardRow, leaderboard, score_match
+from scoreline.scoring import (
+    REFERENCE_FORECASTERS,
+    DixonColesSettings,
+    LeaderboardRow,
+    leaderboard,
+    score_match,
+)
 from scoreline.store import Database, bundled_matches_path, import_matches
 from scoreline.store.backtest_queries import Reveal, match_states, reveal_results
 
@@ -51,6 +59,9 @@ RESULT_DELAY = timedelta(hours=2)
 """How long after kick-off a result becomes known (90 minutes, half-time, stoppages)."""
 DEFAULT_MODELS = tuple(REFERENCE_FORECASTERS)
 """The reference forecasters: the backtest's models unless others are chosen."""
+REFERENCE_HISTORY_DAYS = DixonColesSettings().lookback_days + 1
+"""History the reference forecasters read before a season: the Dixon-Coles window (from
+the match day back), one day more. ``ref-market`` reads history only without odds."""
 
 ProgressFn = Callable[[int, int], None]
 """Called with ``(matches done, matches in the replay)`` after every kick-off slot."""
@@ -69,11 +80,12 @@ class BacktestResult:
     models: list[str]
     """Models asked."""
     inactive: dict[str, str] = field(default_factory=dict)
-    """Chosen models that could not be asked, with the reason."""
+    """Chosen models that cannot be asked (no API key, missing extra), with the reason."""
     matches: int = 0
     """Matches in the replay."""
     replayed: int = 0
-    """Matches predicted, revealed and scored by this run."""
+    """Matches this run worked on: predicted (unless an interrupted run already had),
+    revealed and scored."""
     resumed: int = 0
     """Matches already done by an earlier run (skipped)."""
     predictions: int = 0
@@ -129,18 +141,53 @@ def backtest_config(config: Config, model_ids: Sequence[str] | None = None) -> C
         if m.id in keep
     ]
     used = {m.provider for m in models}
-    providers = {name: p for name, p in config.providers.items() if name in used}
+    providers = {
+        name: _serial(p) if p.kind == "reference" else p
+        for name, p in config.providers.items()
+        if name in used
+    }
     return config.model_copy(update={"models": models, "providers": providers})
+
+
+def _serial(provider: ProviderConfig) -> ProviderConfig:
+    """One reference forecaster at a time: they are numpy/scipy code that holds the GIL
+    most of the time, so running them side by side only adds switching."""
+    return provider.model_copy(update={"max_concurrency": 1})
+
+
+@contextmanager
+def _single_threaded_blas() -> Iterator[None]:
+    """Limit BLAS to one thread while the replay runs (needs ``threadpoolctl``).
+
+    The reference models multiply small matrices, where OpenBLAS threads only cost: on a
+    2-core machine with anything else running, its spinning threads made each Dixon-Coles
+    fit 5-10 times slower. ``threadpoolctl`` comes with ``scoreline[reference]``; without
+    it nothing is changed.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 class _Replay:
     """The replay clock over one season, in one backtest database."""
 
     def __init__(
-        self, db: Database, config: Config, data: SeasonData, result: BacktestResult
+        self,
+        db: Database,
+        config: Config,
+        data: SeasonData,
+        result: BacktestResult,
+        *,
+        concurrency: int,
     ) -> None:
         self.db = db
         self.config = config
+        self.concurrency = concurrency
         self.data = data
         self.result = result
         with db.session() as session:
@@ -174,6 +221,16 @@ class _Replay:
             failed.update(summary.failed)
         self.result.failed = dict(failed)
 
+    async def _predict(self, fixtures: Sequence[Fixture], now: datetime) -> list[PredictSummary]:
+        """Predict a kick-off slot, ``concurrency`` matches at a time."""
+        limit = asyncio.Semaphore(self.concurrency)
+
+        async def one(fixture: Fixture) -> PredictSummary:
+            async with limit:
+                return await predict_match(self.db, self.config, fixture.match_id, now=now)
+
+        return list(await asyncio.gather(*(one(f) for f in fixtures)))
+
     async def run(self, progress: ProgressFn | None) -> None:
         """Visit every kick-off slot in order, then reveal what is left."""
         total = len(self.data.fixtures)
@@ -183,9 +240,7 @@ class _Replay:
             now = kickoff - PREDICT_LEAD
             await asyncio.to_thread(self.reveal_until, now)
             todo = [f for f in slot if f.match_id not in self.done]
-            summaries = await asyncio.gather(
-                *(predict_match(self.db, self.config, f.match_id, now=now) for f in todo)
-            )
+            summaries = await self._predict(todo, now)
             self._count(summaries)
             self.result.replayed += len(todo)
             self.result.resumed += len(slot) - len(todo)
@@ -193,6 +248,10 @@ class _Replay:
             if progress is not None:
                 progress(finished, total)
         await asyncio.to_thread(self.reveal_until, datetime.max.replace(tzinfo=UTC))
+
+
+def _all_reference(config: Config, model_ids: Sequence[str]) -> bool:
+    return all(config.provider_of(m).kind == "reference" for m in model_ids)
 
 
 def _prepare(db: Database, data: SeasonData, directory: Path) -> None:
@@ -219,6 +278,8 @@ async def replay_season(
     max_matches: int | None = None,
     database_url: str | None = None,
     data_path: Path | None = None,
+    concurrency: int | None = None,
+    history_days: int | None = None,
     progress: ProgressFn | None = None,
 ) -> BacktestResult:
     """Replay a season with the chosen models and return the season's leaderboard.
@@ -233,6 +294,13 @@ async def replay_season(
         database_url: Backtest database (default: ``backtest-<competition>-<season>.db``
             in ``directory``). Never point it at the production store.
         data_path: Matches CSV with the bundled columns (default: the bundled file).
+        concurrency: Matches of one kick-off slot predicted at once. Default: 1 when every
+            model is a reference forecaster (CPU-bound Python: running several at once
+            only adds thread switching), else 8 (LLM calls wait on the network).
+        history_days: Import only the results of this many days before the season (0: none).
+            Default: all earlier results, except when every model is a reference
+            forecaster and every fixture has odds: then only what those read (the
+            Dixon-Coles look-back), which gives the same predictions at half the cost.
         progress: Called with ``(done, total)`` after every kick-off slot.
 
     Returns:
@@ -245,12 +313,19 @@ async def replay_season(
     started = time.perf_counter()
     replay_config = backtest_config(config, models)
     chosen = list(models or DEFAULT_MODELS)
+    reference_only = _all_reference(replay_config, chosen)
     data = load_season(
         data_path or bundled_matches_path(competition),
         competition=competition,
         season=season,
         max_matches=max_matches,
     )
+    if history_days is None and reference_only and not data.without_odds:
+        history_days = REFERENCE_HISTORY_DAYS
+    if history_days is not None:
+        data = data.with_history_days(history_days)
+    if concurrency is None:
+        concurrency = 1 if reference_only else 8
     directory.mkdir(parents=True, exist_ok=True)
     url = database_url or f"sqlite:///{directory / f'backtest-{competition}-{season}.db'}"
     db = Database(url)
@@ -268,7 +343,9 @@ async def replay_season(
     )
     try:
         await asyncio.to_thread(_prepare, db, data, directory)
-        await _Replay(db, replay_config, data, result).run(progress)
+        with _single_threaded_blas():
+            replay = _Replay(db, replay_config, data, result, concurrency=concurrency)
+            await replay.run(progress)
         with db.session() as session:
             result.leaderboard = leaderboard(session, competition=competition, season=season)
     finally:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 __all__ = ["Fixture", "SeasonData", "load_season", "write_import_file"]
@@ -46,10 +46,19 @@ class SeasonData:
     """Rows of matches that kicked off before the season's first match (finished)."""
     fixtures: list[Fixture]
     """The season's matches with a result, by kick-off then id."""
+    without_odds: int
+    """Fixtures with incomplete odds."""
     rows: dict[str, dict[str, str]]
     """Source rows of the fixtures, by match id."""
     without_result: int
     """Season matches left out because the file has no result for them."""
+
+    def with_history_days(self, days: int) -> SeasonData:
+        """A copy keeping only the history of the ``days`` before the first fixture."""
+        if not self.fixtures:
+            return self
+        oldest = self.fixtures[0].kickoff_at - timedelta(days=days)
+        return replace(self, history=[r for r in self.history if _kickoff(r) >= oldest])
 
 
 def _kickoff(row: dict[str, str]) -> datetime:
@@ -96,6 +105,9 @@ def load_season(
         fieldnames=fieldnames,
         history=[row for row in history if row["home_goals"] and row["away_goals"]],
         fixtures=fixtures,
+        without_odds=sum(
+            1 for row in played if not all(row[k] for k in ("odds_home", "odds_draw", "odds_away"))
+        ),
         rows={row["match_id"]: row for row in played},
         without_result=sum(1 for r in in_season if not (r["home_goals"] and r["away_goals"])),
     )

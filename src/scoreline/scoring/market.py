@@ -43,6 +43,7 @@ def market_score_matrix(
         neither odds nor enough earlier results.
     """
     odds = match.odds
+    means: tuple[float, float] | None
     if odds is not None:
         means = fit_poisson_means(*implied_probabilities(*odds))
     else:

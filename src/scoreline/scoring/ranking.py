@@ -106,11 +106,17 @@ def _points_matrix(totals: Sequence[ModelTotals]) -> NDArray[np.float64]:
     matrix = np.full((len(totals), len(match_ids)), np.nan)
     for row, entry in enumerate(totals):
         where = columns[entry.match_ids or ""]
-        points = np.fromstring(entry.points_csv or "", dtype=np.int64, sep=",")
+        points = _points_array(entry.points)
         if len(points) != len(where):
             raise RuntimeError(f"points of {entry.model_id} do not match its matches")
         matrix[row, where] = points
     return matrix
+
+
+def _points_array(points: str | list[int] | None) -> NDArray[np.int64]:
+    if isinstance(points, str):
+        return np.fromstring(points, dtype=np.int64, sep=",")
+    return np.asarray(points or [], dtype=np.int64)
 
 
 def _intervals(totals: Sequence[ModelTotals]) -> dict[str, tuple[float, float]]:

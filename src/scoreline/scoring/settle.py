@@ -1,8 +1,8 @@
 """The score job: settle a match's predictions from its stored result.
 
 ``score_match`` is idempotent and always works from what the store holds now: for a
-finished match it recomputes the quotas from all of the match's non-void predictions (made
-before or after kick-off) and the points of each of them, writing only what changed. So a
+finished match it recomputes the quotas from all of the match's non-void predictions made
+before kick-off and the points of every non-void prediction, writing only what changed. So a
 corrected result, or a late prediction that moves the quotas, is handled by running it
 again. A cancelled or postponed match voids its predictions; a match whose result was
 withdrawn (back to scheduled or live) puts its scored predictions back to pending.
@@ -80,6 +80,18 @@ class ScoreSummary:
         }
 
 
+def _quotas(predictions: list[PredictionToScore]) -> Quotas:
+    """Quotas from the non-void predictions made before kick-off (all, if none was).
+
+    A prediction made after kick-off is scored like any other, but it does not move the
+    quotas: the points of honest predictions must not depend on late ones, which the
+    leaderboard leaves out by default.
+    """
+    live = [p for p in predictions if p.status != "void"]
+    before = [p for p in live if not p.after_kickoff]
+    return compute_quotas(p.predicted_result for p in (before or live))
+
+
 def _settle_finished(
     predictions: list[PredictionToScore],
     goals: tuple[int, int],
@@ -146,7 +158,7 @@ def score_match(db: Database, match_id: str, *, now: datetime) -> ScoreSummary:
             summary.voided = void_predictions(session, match_id, now=now)
         elif match.status == "finished" and home is not None and away is not None:
             predictions = predictions_to_score(session, match_id)
-            quotas = compute_quotas(p.predicted_result for p in predictions if p.status != "void")
+            quotas = _quotas(predictions)
             if (match.quota_home, match.quota_draw, match.quota_away) != (
                 quotas.home,
                 quotas.draw,

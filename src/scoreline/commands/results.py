@@ -1,0 +1,224 @@
+"""Commands on results: ``score``, ``leaderboard`` and ``backtest``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from scoreline.commands.common import (
+    ConfigOpt,
+    JsonOpt,
+    console,
+    err_console,
+    get_config,
+    open_db,
+    parse_when,
+    print_json,
+    render_table,
+    utc_now,
+)
+from scoreline.scoring import (
+    SORT_KEYS,
+    LeaderboardRow,
+    ScoreSummary,
+    leaderboard,
+    score_all,
+    score_match,
+)
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``score``, ``leaderboard`` and ``backtest`` to the app."""
+    app.command("score")(score_command)
+    app.command("leaderboard")(leaderboard_command)
+    app.command("backtest")(backtest_command)
+
+
+def _quotas(summary: ScoreSummary) -> str:
+    q = summary.quotas
+    return "-" if q is None else f"H {q.home} / D {q.draw} / A {q.away}"
+
+
+def score_command(
+    match: Annotated[
+        list[str] | None, typer.Option("--match", help="Match id (repeatable); default: all.")
+    ] = None,
+    config: ConfigOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Score finished matches (and void cancelled or postponed ones)."""
+    db = open_db(get_config(config))
+    now = utc_now()
+    if match:
+        summaries = [score_match(db, match_id, now=now) for match_id in match]
+    else:
+        summaries = score_all(db, now=now)
+    if as_json:
+        print_json([s.as_dict() for s in summaries])
+        return
+    if not summaries:
+        console.print("nothing to score: no finished match has a pending prediction")
+        return
+    render_table(
+        "score",
+        ["match", "status", "scored", "rescored", "voided", "quotas"],
+        [
+            [s.match_id, s.match_status, s.scored, s.rescored, s.voided, _quotas(s)]
+            for s in summaries
+        ],
+    )
+
+
+def _ci(row: LeaderboardRow) -> str:
+    if row.ci_low is None or row.ci_high is None:
+        return f"{row.avg_points:.2f}"
+    return f"{row.avg_points:.2f} ({row.ci_low:.2f}-{row.ci_high:.2f})"
+
+
+def render_leaderboard(rows: Sequence[LeaderboardRow], title: str = "leaderboard") -> None:
+    """Print leaderboard rows as a Rich table."""
+    render_table(
+        title,
+        ["#", "model", "scored", "total", "avg (95% CI)", "acc %", "exact %", "GD %", "fb %"],
+        [
+            [
+                r.rank,
+                r.display_name,
+                r.scored,
+                r.total_points,
+                _ci(r),
+                f"{r.tendency_pct:.1f}",
+                f"{r.exact_pct:.1f}",
+                f"{r.goal_diff_pct:.1f}",
+                f"{r.fallback_rate_pct:.1f}",
+            ]
+            for r in rows
+        ],
+    )
+
+
+def leaderboard_command(
+    competition: Annotated[str | None, typer.Option(help="Competition code, e.g. E0.")] = None,
+    season: Annotated[str | None, typer.Option(help="Season, e.g. 2024-25.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Matches kicking off from this date/time (UTC).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Matches kicking off up to this date (inclusive)/time.")
+    ] = None,
+    sort: Annotated[str, typer.Option(help="avg | total | exact | accuracy.")] = "avg",
+    include_after_kickoff: Annotated[
+        bool, typer.Option(help="Count predictions made after kick-off too.")
+    ] = False,
+    intervals: Annotated[
+        bool, typer.Option(help="Bootstrap 95% intervals of the averages.")
+    ] = True,
+    config: ConfigOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rank the models on their scored predictions."""
+    if sort not in SORT_KEYS:
+        raise typer.BadParameter(f"--sort must be one of {', '.join(SORT_KEYS)}")
+    db = open_db(get_config(config))
+    with db.session() as session:
+        rows = leaderboard(
+            session,
+            competition=competition,
+            season=season,
+            since=parse_when(since),
+            until=parse_when(until, end_of_day=True),
+            sort=sort,
+            include_after_kickoff=include_after_kickoff,
+            intervals=intervals,
+        )
+    if as_json:
+        print_json([row.as_dict() for row in rows])
+        return
+    if not rows:
+        console.print("no scored predictions match these filters")
+        return
+    render_leaderboard(rows)
+
+
+def backtest_command(
+    season: Annotated[str, typer.Option(help="Season to replay, e.g. 2024-25.")],
+    competition: Annotated[str, typer.Option(help="Competition code.")] = "E0",
+    models: Annotated[
+        list[str] | None,
+        typer.Option("--models", help="Model id (repeatable); default: the reference models."),
+    ] = None,
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Work folder holding the backtest database.")
+    ] = Path("backtest"),
+    limit: Annotated[
+        int | None, typer.Option(help="Replay only the season's first N matches.")
+    ] = None,
+    history_days: Annotated[
+        int | None,
+        typer.Option(
+            help="Import only this many days of earlier results (default: all, or just what "
+            "the reference models read when only they run)."
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Replay a past season: predict each match before kick-off, reveal, score, rank.
+
+    Resumable: run it again after an interruption and it continues where it stopped.
+    """
+    from scoreline.backtest import run_backtest
+
+    cfg = get_config(config)
+    columns = (
+        TextColumn(f"{competition} {season}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=as_json) as progress:
+        task = progress.add_task("replay", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            result = run_backtest(
+                cfg,
+                competition=competition,
+                season=season,
+                directory=directory,
+                models=models,
+                max_matches=limit,
+                history_days=history_days,
+                progress=advance,
+            )
+        except (ValueError, FileNotFoundError) as exc:
+            raise typer.BadParameter(str(exc)) from None
+    if as_json:
+        print_json(result.as_dict())
+        return
+    for model_id, reason in result.inactive.items():
+        err_console.print(f"[yellow]not asked[/yellow]: {model_id}: {reason}", highlight=False)
+    console.print(
+        f"{competition} {season}: {result.matches} matches ({result.replayed} replayed now, "
+        f"{result.resumed} already done), {result.predictions} predictions, "
+        f"{result.scored} scored, failed: {result.failed or 'none'}, {result.wall_s:.1f} s; "
+        f"database {result.database}"
+    )
+    render_leaderboard(result.leaderboard, title=f"backtest {competition} {season}")
