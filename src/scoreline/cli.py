@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from scoreline.commands import pipeline
+from scoreline.commands import demo, ops, pipeline, results
 from scoreline.commands.common import STATE, ConfigOpt, err_console
 from scoreline.commands.models import models_app
 from scoreline.config import ConfigError
@@ -24,32 +24,15 @@ app = typer.Typer(
 )
 app.add_typer(models_app, name="models")
 pipeline.register(app)
-
-
-def _register_optional() -> None:
-    """Command groups built in their own modules."""
-    from scoreline.commands import demo, ops
-
-    ops.register(app, models_app)
-    demo.register(app)
-    from scoreline.commands import results
-
-    results.register(app)
-
-
-try:
-    _register_optional()
-except ImportError:  # pragma: no cover - a group still being built
-    pass
+results.register(app)
+ops.register(app, models_app)
+demo.register(app)
 
 
 @app.callback()
 def _root(config: ConfigOpt = None) -> None:
     """scoreline: every model's predicted score before kick-off, scored and ranked."""
     STATE.config_path = config
-
-
-DOMAIN_ERRORS: tuple[type[Exception], ...] = (ConfigError,)
 
 
 def _domain_errors() -> tuple[type[Exception], ...]:

@@ -30,6 +30,7 @@ from scoreline.commands.common import (
 )
 from scoreline.config import Config
 from scoreline.predict import PredictRefusedError, PredictSummary, predict_match
+from scoreline.scoring import rescore_changed
 from scoreline.store import Database, MatchImportError, due_matches, import_matches
 
 
@@ -70,6 +71,7 @@ def import_matches_command(
         for problem in exc.problems:
             err_console.print(f"  {problem}", highlight=False, markup=False)
         raise typer.Exit(1) from None
+    rescored = rescore_changed(db, report.changed_result_ids, now=utc_now())
     data = {
         "file": str(file),
         "rows": report.rows,
@@ -77,13 +79,15 @@ def import_matches_command(
         "updated": report.updated,
         "unchanged": report.unchanged,
         "changed_result_ids": report.changed_result_ids,
+        "rescored_matches": [s.match_id for s in rescored if s.changed],
     }
     if as_json:
         print_json(data)
         return
     console.print(
         f"{file}: {report.rows} rows: {report.inserted} new, {report.updated} updated, "
-        f"{report.unchanged} unchanged; {len(report.changed_result_ids)} results changed"
+        f"{report.unchanged} unchanged; {len(report.changed_result_ids)} results changed, "
+        f"{len(data['rescored_matches'])} matches rescored"
     )
 
 

@@ -23,7 +23,7 @@ from scoreline.llm import Attempt, ProviderError, Registry
 from scoreline.predict.parse import Score, make_accept
 from scoreline.predict.plan import PredictPlan, load_plan
 from scoreline.predict.prompt import SYSTEM_PROMPT
-from scoreline.scoring import MatchInfo, compute_quotas, predict_reference
+from scoreline.scoring import MatchInfo, match_quotas, predict_reference
 from scoreline.store import (
     Database,
     NewAttempt,
@@ -35,7 +35,7 @@ from scoreline.store import (
     record_primary_result,
     set_match_quotas,
 )
-from scoreline.store.history import prediction_results
+from scoreline.store.scoring_queries import predictions_to_score
 
 __all__ = ["MODEL_SPECIFIC_ERRORS", "PredictSummary", "SnapshotCooldown", "predict_match"]
 
@@ -240,7 +240,7 @@ def _store(
                 cooldown_s=config.cooldown.seconds,
                 now=now,
             )
-        quotas = compute_quotas(prediction_results(session, plan.match_id))
+        quotas = match_quotas(predictions_to_score(session, plan.match_id))
         set_match_quotas(session, plan.match_id, quotas.home, quotas.draw, quotas.away)
     return inserted, disabled
 

@@ -2,7 +2,8 @@
 
 Every sweep enqueues a predict job for each scheduled match kicking off within the window
 that lacks a prediction from an active, enabled model, and a score job for each match with
-pending predictions that can be settled (finished, or cancelled/postponed to void). A job
+predictions to settle (finished: score or rescore a corrected result; cancelled or postponed:
+void). A job
 lost with a killed worker is therefore enqueued again by the next sweep; jobs are
 idempotent, so enqueuing one twice is harmless.
 """
@@ -15,7 +16,8 @@ from datetime import datetime, timedelta
 
 from scoreline.config import Config
 from scoreline.store import Database, due_matches, predicted_model_ids
-from scoreline.store.history import cooling_or_disabled, matches_to_settle
+from scoreline.store.history import cooling_or_disabled
+from scoreline.store.scoring_queries import matches_to_score
 
 __all__ = ["ReconcileReport", "reconcile"]
 
@@ -46,7 +48,7 @@ def reconcile(
             missing = wanted - disabled - predicted_model_ids(session, match.id)
             if missing:
                 report.predict.append(match.id)
-        report.score = matches_to_settle(session)
+        report.score = matches_to_score(session)
     for match_id in report.predict:
         enqueue_predict(match_id)
     for match_id in report.score:

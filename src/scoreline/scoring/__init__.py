@@ -38,7 +38,13 @@ from scoreline.scoring.reference import (
     UnknownReferenceModelError,
     predict_reference,
 )
-from scoreline.scoring.settle import ScoreSummary, rescore_changed, score_all, score_match
+from scoreline.scoring.settle import (
+    ScoreSummary,
+    match_quotas,
+    rescore_changed,
+    score_all,
+    score_match,
+)
 
 __all__ = [
     "NEUTRAL_QUOTAS",
@@ -67,6 +73,7 @@ __all__ = [
     "leaderboard",
     "league_average_means",
     "market_score_matrix",
+    "match_quotas",
     "outcome_probabilities",
     "poisson_score_matrix",
     "predict_dixon_coles",

@@ -13,7 +13,7 @@ Everything for one match happens in one transaction.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,7 +31,7 @@ from scoreline.store.scoring_queries import (
     write_points,
 )
 
-__all__ = ["ScoreSummary", "rescore_changed", "score_all", "score_match"]
+__all__ = ["ScoreSummary", "match_quotas", "rescore_changed", "score_all", "score_match"]
 
 
 @dataclass
@@ -80,7 +80,7 @@ class ScoreSummary:
         }
 
 
-def _quotas(predictions: list[PredictionToScore]) -> Quotas:
+def match_quotas(predictions: Sequence[PredictionToScore]) -> Quotas:
     """Quotas from the non-void predictions made before kick-off (all, if none was).
 
     A prediction made after kick-off is scored like any other, but it does not move the
@@ -158,7 +158,7 @@ def score_match(db: Database, match_id: str, *, now: datetime) -> ScoreSummary:
             summary.voided = void_predictions(session, match_id, now=now)
         elif match.status == "finished" and home is not None and away is not None:
             predictions = predictions_to_score(session, match_id)
-            quotas = _quotas(predictions)
+            quotas = match_quotas(predictions)
             if (match.quota_home, match.quota_draw, match.quota_away) != (
                 quotas.home,
                 quotas.draw,

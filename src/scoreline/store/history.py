@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from scoreline.store.tables import Match, Model, Prediction
 
-__all__ = ["cooling_or_disabled", "finished_before", "matches_to_settle", "prediction_results"]
+__all__ = ["cooling_or_disabled", "finished_before", "prediction_results"]
 
 
 def finished_before(session: Session, competition: str, kickoff_at: datetime) -> list[Match]:
@@ -27,12 +27,6 @@ def finished_before(session: Session, competition: str, kickoff_at: datetime) ->
     return list(session.scalars(query))
 
 
-def prediction_results(session: Session, match_id: str) -> list[str]:
-    """The tendency (``H``/``D``/``A``) of every prediction of the match, for its quotas."""
-    query = select(Prediction.predicted_result).where(Prediction.match_id == match_id)
-    return list(session.scalars(query))
-
-
 def cooling_or_disabled(session: Session, *, now: datetime) -> tuple[set[str], set[str]]:
     """Ids of models whose primary is cooling down at ``now``, and of auto-disabled models."""
     rows = session.execute(select(Model.id, Model.cooldown_until, Model.auto_disabled)).all()
@@ -41,15 +35,7 @@ def cooling_or_disabled(session: Session, *, now: datetime) -> tuple[set[str], s
     return cooling, disabled
 
 
-def matches_to_settle(session: Session) -> list[str]:
-    """Matches with pending predictions that can be settled: finished (score them) or
-    cancelled/postponed (void them)."""
-    query = (
-        select(Match.id)
-        .join(Prediction, Prediction.match_id == Match.id)
-        .where(Match.status.in_(("finished", "cancelled", "postponed")))
-        .where(Prediction.status == "pending")
-        .distinct()
-        .order_by(Match.id)
-    )
+def prediction_results(session: Session, match_id: str) -> list[str]:
+    """The tendency (``H``/``D``/``A``) of every prediction of the match."""
+    query = select(Prediction.predicted_result).where(Prediction.match_id == match_id)
     return list(session.scalars(query))

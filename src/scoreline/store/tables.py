@@ -171,6 +171,18 @@ class Prediction(Base):
         CheckConstraint("predicted_home >= 0 AND predicted_away >= 0", name="goals"),
         Index("ix_predictions_model_id", "model_id"),
         Index("ix_predictions_status", "status"),
+        Index(
+            "ix_predictions_leaderboard",
+            "model_id",
+            "status",
+            "after_kickoff",
+            "match_id",
+            "points",
+            "points_tendency",
+            "points_goal_diff",
+            "points_exact",
+            "used_fallback",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
