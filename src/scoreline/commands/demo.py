@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from scoreline.commands.common import console, err_console, render_table
@@ -116,6 +118,9 @@ def demo(
     )
     columns = (TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn())
     tasks: dict[str, TaskID] = {}
+    handler = RichHandler(console=err_console, show_path=False, show_time=False, markup=False)
+    logging.getLogger("scoreline.llm").addHandler(handler)
+    logging.getLogger("scoreline.llm").setLevel(logging.WARNING)
     with Progress(*columns, console=err_console, transient=False) as progress:
 
         def show(counts: dict[str, int], expected: int) -> None:
@@ -132,6 +137,13 @@ def demo(
     _leaderboard(result.leaderboard)
     _fallbacks(result.fallback)
     _highlight(result.highlight)
+    for row in result.missing:
+        state = "auto-disabled, " if row["auto_disabled"] else ""
+        console.print(
+            f"[red]{row['model_id']}[/red]: {row['stored']} of {len(result.matches)} predictions "
+            f"({state}no fallback to save it; last error: {row['last_error']})",
+            highlight=False,
+        )
     for model_id, reason in result.inactive.items():
         console.print(f"[dim]{model_id} inactive: {reason}[/dim]")
     keep = f" --dir {work}" if directory else f" --dir {work}"

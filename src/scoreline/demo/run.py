@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from scoreline.config import Config, load_config
 from scoreline.demo.catalog import DEMO_FAULTS, write_demo_config
 from scoreline.queue import JobQueue
-from scoreline.report import fallback_stats, leaderboard_rows, match_detail
+from scoreline.report import fallback_stats, leaderboard_rows, match_detail, model_health
 from scoreline.sandbox import SandboxServer
 from scoreline.store import Database, Prediction, bundled_matches_path, import_matches
 
@@ -48,6 +48,8 @@ class DemoResult:
     fallback: dict[str, Any]
     highlight: dict[str, Any] | None
     inactive: dict[str, str] = field(default_factory=dict)
+    missing: list[dict[str, Any]] = field(default_factory=list)
+    """Active models that stored fewer predictions than there were matches, and why."""
     wall_s: float = 0.0
 
 
@@ -142,6 +144,7 @@ def _report(config: Config, db: Database, matchday: list[dict[str, str]]) -> dic
                 now=last,
             ),
             "highlight": _highlight(session, matchday),
+            "health": {row["model_id"]: row for row in model_health(session, now=last)},
         }
 
 
@@ -169,6 +172,17 @@ def run_demo(
     _drain(queue)
     outcome = _report(config, db, matchday)
     predictions = sum(_counts(db, [r["match_id"] for r in matchday]).values())
+    stored = {row["model_id"]: row["scored"] for row in outcome["leaderboard"]}
+    missing = [
+        {
+            "model_id": m.id,
+            "stored": stored.get(m.id, 0),
+            "auto_disabled": outcome["health"].get(m.id, {}).get("auto_disabled", False),
+            "last_error": outcome["health"].get(m.id, {}).get("last_error"),
+        }
+        for m in active
+        if stored.get(m.id, 0) < len(matchday)
+    ]
     db.dispose()
     inactive = {
         m.id: config.inactive_reason(m.id) or ""
@@ -191,5 +205,6 @@ def run_demo(
         fallback=outcome["fallback"],
         highlight=outcome["highlight"],
         inactive=inactive,
+        missing=missing,
         wall_s=time.perf_counter() - started,
     )
