@@ -139,10 +139,12 @@ def main() -> None:
         sandbox.terminate()
         sandbox.wait(10)
     print(
-        f"single call latency (median of 3): {single * 1000:.0f} ms (sandbox latency {args.latency_ms:.0f} ms)"
+        f"single call latency (median of 3): {single * 1000:.0f} ms "
+        f"(sandbox latency {args.latency_ms:.0f} ms)"
     )
     print(
-        f"{'scenario':<26} {'models':>6} {'stored':>6} {'fallback':>8} {'wall ms':>8} {'x single':>8}"
+        f"{'scenario':<26} {'models':>6} {'stored':>6} {'fallback':>8} {'wall ms':>8} "
+        f"{'x single':>8}"
     )
     for label, asked, predicted, via, wall, ratio in rows:
         print(f"{label:<26} {asked:>6} {predicted:>6} {via:>8} {wall * 1000:>8.0f} {ratio:>8.2f}")
@@ -158,7 +160,8 @@ def measure(base_url: str, runs_per_scenario: int) -> tuple[list[tuple], float]:
         kickoff = datetime.now(UTC) + timedelta(hours=1)
         runs = runs_per_scenario * 2
         lines = [
-            f"B-{i:04d},B,Bench League,2026-27,{kickoff:%Y-%m-%dT%H:%M:%SZ},Home {i},Away {i},,,2.0,3.4,3.9\n"
+            f"B-{i:04d},B,Bench League,2026-27,{kickoff:%Y-%m-%dT%H:%M:%SZ},"
+            f"Home {i},Away {i},,,2.0,3.4,3.9\n"
             for i in range(runs)
         ]
         (work / "m.csv").write_text(HEADER + "".join(lines))

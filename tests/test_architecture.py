@@ -11,8 +11,16 @@ import pytest
 import scoreline
 
 SRC = Path(scoreline.__file__).parent
-PACKAGES = ["scoreline", "scoreline.llm", "scoreline.predict", "scoreline.store", "scoreline.scoring",
-            "scoreline.queue", "scoreline.sandbox", "scoreline.report"]
+PACKAGES = [
+    "scoreline",
+    "scoreline.llm",
+    "scoreline.predict",
+    "scoreline.store",
+    "scoreline.scoring",
+    "scoreline.queue",
+    "scoreline.sandbox",
+    "scoreline.report",
+]
 
 
 @pytest.mark.parametrize("name", PACKAGES)
@@ -27,9 +35,18 @@ def test_all_names_exist_once(name: str) -> None:
 
 def test_public_api_of_the_design() -> None:
     """The names design §6 promises to notebooks and outside tests."""
-    for item in ("load_config", "Registry", "ProviderError", "ConfigError", "CallResult", "Attempt"):
+    for item in (
+        "load_config",
+        "Registry",
+        "ProviderError",
+        "ConfigError",
+        "CallResult",
+        "Attempt",
+    ):
         assert item in scoreline.__all__
-    assert {"error_class", "model_id", "status"} <= set(vars(scoreline.ProviderError("m", model_id="x", provider="p")))  | {"error_class"}
+    assert {"error_class", "model_id", "status"} <= set(
+        vars(scoreline.ProviderError("m", model_id="x", provider="p"))
+    ) | {"error_class"}
 
 
 def imports_of(path: Path) -> set[str]:
@@ -45,12 +62,46 @@ def imports_of(path: Path) -> set[str]:
 
 RULES = {
     # package: scoreline packages it must never import
-    "llm": {"predict", "store", "scoring", "queue", "web", "report", "cli", "commands", "demo", "sandbox", "backtest"},
-    "store": {"llm", "predict", "scoring", "queue", "web", "report", "cli", "commands", "demo", "backtest"},
+    "llm": {
+        "predict",
+        "store",
+        "scoring",
+        "queue",
+        "web",
+        "report",
+        "cli",
+        "commands",
+        "demo",
+        "sandbox",
+        "backtest",
+    },
+    "store": {
+        "llm",
+        "predict",
+        "scoring",
+        "queue",
+        "web",
+        "report",
+        "cli",
+        "commands",
+        "demo",
+        "backtest",
+    },
     "scoring": {"llm", "predict", "queue", "web", "cli", "commands", "demo", "sandbox"},
     "predict": {"queue", "web", "report", "cli", "commands", "demo", "backtest"},
     "queue": {"web", "cli", "commands", "demo"},
-    "sandbox": {"llm", "predict", "store", "scoring", "queue", "web", "report", "cli", "commands", "demo"},
+    "sandbox": {
+        "llm",
+        "predict",
+        "store",
+        "scoring",
+        "queue",
+        "web",
+        "report",
+        "cli",
+        "commands",
+        "demo",
+    },
 }
 
 

@@ -73,7 +73,7 @@ def test_file_models_replace_catalog_unless_asked(tmp_path: Path) -> None:
 def test_env_variable_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, '[[models]]\nid = "m1"\nprovider = "together"\n')
     monkeypatch.setenv("SCORELINE_CONFIG", str(path))
-    assert [m.id for m in load_config().models][0] == "m1"
+    assert load_config().models[0].id == "m1"
 
 
 BAD_MAPS = [

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.slow
 def test_demo_predicts_scores_and_reports(tmp_path: Path) -> None:
     threads_before = set(threading.enumerate())
     seen: list[int] = []
-    result = run_demo(tmp_path / "demo", progress=lambda counts, expected: seen.append(sum(counts.values())))
+    result = run_demo(
+        tmp_path / "demo", progress=lambda counts, expected: seen.append(sum(counts.values()))
+    )
 
     assert len(result.matches) == 10 and seen and seen[-1] == result.predictions
     # 15 of the 16 (or 15 without the optional Dixon-Coles extra) models predict every match;
@@ -32,7 +34,9 @@ def test_demo_predicts_scores_and_reports(tmp_path: Path) -> None:
     assert all(s["fallbacks"] == 10 for s in stats.values())
     # the cooldown spared the dead primaries most doomed calls
     assert all(sum(s["primary_failures"].values()) < 10 for s in stats.values())
-    assert result.highlight is not None and any(p["used_fallback"] for p in result.highlight["predictions"])
+    assert result.highlight is not None and any(
+        p["used_fallback"] for p in result.highlight["predictions"]
+    )
     assert (tmp_path / "demo" / "scoreline.toml").is_file()
     leftover = [t for t in set(threading.enumerate()) - threads_before if t.is_alive()]
     assert leftover == []

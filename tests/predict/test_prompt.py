@@ -14,7 +14,9 @@ from tests.predict.conftest import before, import_with_fixtures, kickoff_of
 MATCH = "E0-2024-25-0200"
 
 
-def test_prompt_ignores_later_results_and_the_match_own_result(sqlite_db: Database, tmp_path: Path) -> None:
+def test_prompt_ignores_later_results_and_the_match_own_result(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
     csv_path = import_with_fixtures(sqlite_db, tmp_path, set())  # the match's own result is stored
     config = load_config()
     now = before(kickoff_of(csv_path, MATCH))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -88,8 +87,9 @@ def _highlight(detail: dict[str, Any] | None) -> None:
         return
     quotas = detail["quotas"]
     render_table(
-        f"{detail['home_team']} {detail['home_goals']}-{detail['away_goals']} {detail['away_team']} "
-        f"({detail['id']}); quotas H {quotas['home']} / D {quotas['draw']} / A {quotas['away']}",
+        f"{detail['home_team']} {detail['home_goals']}-{detail['away_goals']} "
+        f"{detail['away_team']} ({detail['id']}); "
+        f"quotas H {quotas['home']} / D {quotas['draw']} / A {quotas['away']}",
         ["model", "prediction", "served by", "points"],
         [
             [
@@ -146,14 +146,12 @@ def demo(
         )
     for model_id, reason in result.inactive.items():
         console.print(f"[dim]{model_id} inactive: {reason}[/dim]")
-    keep = f" --dir {work}" if directory else f" --dir {work}"
     console.print(
         "\n[bold]Next steps[/bold]\n"
-        f"  dashboard on this demo:  scoreline serve{keep}   (then open http://127.0.0.1:8000)\n"
+        f"  dashboard on this demo:  scoreline serve --dir {work}   (then open http://127.0.0.1:8000)\n"
         "  real providers:          export TOGETHER_API_KEY=... SYNTHETIC_API_KEY=...;\n"
         "                           scoreline models check   (the built-in catalog of 42 models)\n"
-        '  your own endpoint:       \\[providers.NAME] base_url = "http://127.0.0.1:11434/v1" in scoreline.toml\n'
+        "  your own endpoint:       \\[providers.NAME] in scoreline.toml, "
+        'base_url = "http://127.0.0.1:11434/v1"\n'
         "  rehearse an outage:      scoreline sandbox --fault MODEL=status:503"
     )
-    if directory is None and not work.exists():
-        shutil.rmtree(work, ignore_errors=True)

@@ -72,6 +72,7 @@ def import_matches_command(
             err_console.print(f"  {problem}", highlight=False, markup=False)
         raise typer.Exit(1) from None
     rescored = rescore_changed(db, report.changed_result_ids, now=utc_now())
+    rescored_ids = [s.match_id for s in rescored if s.changed]
     data = {
         "file": str(file),
         "rows": report.rows,
@@ -79,7 +80,7 @@ def import_matches_command(
         "updated": report.updated,
         "unchanged": report.unchanged,
         "changed_result_ids": report.changed_result_ids,
-        "rescored_matches": [s.match_id for s in rescored if s.changed],
+        "rescored_matches": rescored_ids,
     }
     if as_json:
         print_json(data)
@@ -87,7 +88,7 @@ def import_matches_command(
     console.print(
         f"{file}: {report.rows} rows: {report.inserted} new, {report.updated} updated, "
         f"{report.unchanged} unchanged; {len(report.changed_result_ids)} results changed, "
-        f"{len(data['rescored_matches'])} matches rescored"
+        f"{len(rescored_ids)} matches rescored"
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from scoreline.scoring import SORT_KEYS, leaderboard
+from scoreline.scoring import SORT_KEYS, LeaderboardRow, leaderboard
 
 __all__ = ["LEADERBOARD_COLUMNS", "SORT_KEYS", "leaderboard_rows"]
 
@@ -75,6 +75,6 @@ def _finite(value: Any) -> Any:
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
-def _as_dict(row: Any) -> dict[str, Any]:
-    values = dataclasses.asdict(row) if dataclasses.is_dataclass(row) else dict(row)
+def _as_dict(row: LeaderboardRow) -> dict[str, Any]:
+    values = dataclasses.asdict(row)
     return {name: _finite(values.get(name)) for name in LEADERBOARD_COLUMNS}

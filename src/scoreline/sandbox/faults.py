@@ -132,11 +132,13 @@ class Fault:
 
 
 def _mode(value: object) -> FaultMode:
-    try:
-        return FaultMode(value)
-    except ValueError:
-        valid = ", ".join(m.value for m in FaultMode)
-        raise ValueError(f"unknown fault mode {value!r} (valid: {valid})") from None
+    if isinstance(value, str):
+        try:
+            return FaultMode(value)
+        except ValueError:
+            pass
+    valid = ", ".join(m.value for m in FaultMode)
+    raise ValueError(f"unknown fault mode {value!r} (valid: {valid})")
 
 
 def _is_number(value: object) -> bool:

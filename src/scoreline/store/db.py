@@ -10,19 +10,19 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-__all__ = ["MIGRATIONS_DIR", "Database", "normalize_url"]
+__all__ = ["MIGRATIONS_DIR", "Database", "normalize_url", "rowcount"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 """Alembic script directory shipped inside the package."""
@@ -46,6 +46,15 @@ def normalize_url(url: str) -> URL:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE matched (a plain single-statement UPDATE reports it reliably).
+
+    ``Session.execute`` is typed as returning a plain ``Result``; for an UPDATE it is a
+    ``CursorResult``, the only kind that carries ``rowcount``.
+    """
+    return int(cast("CursorResult[Any]", result).rowcount or 0)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

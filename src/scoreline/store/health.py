@@ -16,6 +16,7 @@ from sqlalchemy import Update, case, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from scoreline.store.db import rowcount
 from scoreline.store.errors import UnknownModelError
 from scoreline.store.tables import Model
 
@@ -95,7 +96,7 @@ def list_models(session: Session) -> list[Model]:
 
 
 def _update_model(session: Session, model_id: str, statement: Update) -> None:
-    if session.execute(statement.where(Model.id == model_id)).rowcount == 0:
+    if rowcount(session.execute(statement.where(Model.id == model_id))) == 0:
         raise UnknownModelError(model_id)
 
 
@@ -152,7 +153,7 @@ def record_model_failure(
         .where(Model.consecutive_failures >= disable_after)
         .values(auto_disabled=True)
     )
-    return session.execute(disable).rowcount == 1
+    return rowcount(session.execute(disable)) == 1
 
 
 def enable_model(session: Session, model_id: str) -> None:

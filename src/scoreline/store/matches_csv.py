@@ -185,7 +185,7 @@ def _rows(path: Path, reader: csv.DictReader[str]) -> Iterator[_Row]:
             continue  # blank line
         row = _Row(f"{path}:{reader.line_num}", raw)
         if None in raw:
-            row.problem("row", f"{len(raw[None])} more field(s) than the header")  # type: ignore[index]
+            row.problem("row", f"{len(raw[None])} more field(s) than the header")
         yield row
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Insert, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from scoreline.store.db import rowcount
 from scoreline.store.errors import UnknownMatchError
 from scoreline.store.tables import Match, Prediction, PredictionAttempt
 
@@ -205,5 +206,5 @@ def set_match_quotas(session: Session, match_id: str, home: int, draw: int, away
         .where(Match.id == match_id)
         .values(quota_home=home, quota_draw=draw, quota_away=away)
     )
-    if session.execute(statement).rowcount == 0:
+    if rowcount(session.execute(statement)) == 0:
         raise UnknownMatchError(match_id)

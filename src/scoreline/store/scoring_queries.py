@@ -19,11 +19,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
-    CursorResult,
-    Result,
     Select,
     and_,
     func,
@@ -35,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from scoreline.store.db import rowcount
 from scoreline.store.tables import Match, Model, Prediction
 
 __all__ = [
@@ -148,7 +147,7 @@ def void_predictions(session: Session, match_id: str, *, now: datetime) -> int:
         .values(**_clear_points("void", scored_at=now))
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(session.execute(statement))
+    return rowcount(session.execute(statement))
 
 
 def unscore_predictions(session: Session, match_id: str) -> int:
@@ -163,12 +162,7 @@ def unscore_predictions(session: Session, match_id: str) -> int:
         .values(**_clear_points("pending"))
         .execution_options(synchronize_session=False)
     )
-    return _rowcount(session.execute(statement))
-
-
-def _rowcount(result: Result[Any]) -> int:
-    """Rows an UPDATE matched (a plain single-statement UPDATE reports it reliably)."""
-    return int(cast("CursorResult[Any]", result).rowcount or 0)
+    return rowcount(session.execute(statement))
 
 
 def matches_to_score(session: Session) -> list[str]:

@@ -28,7 +28,7 @@ from scoreline.store import Database
 from scoreline.web import admin_api, api, pages
 from scoreline.web.deps import AppState
 from scoreline.web.metrics import build_registry
-from scoreline.web.schemas import ErrorOut
+from scoreline.web.schemas import ErrorItem, ErrorOut
 
 __all__ = ["create_app"]
 
@@ -61,14 +61,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     items = [
-        {
-            "loc": [str(p) if not isinstance(p, int) else p for p in err.get("loc", ())],
-            "msg": str(err.get("msg", "")),
-            "type": str(err.get("type", "")),
-        }
+        ErrorItem(
+            loc=[str(p) if not isinstance(p, int) else p for p in err.get("loc", ())],
+            msg=str(err.get("msg", "")),
+            type=str(err.get("type", "")),
+        )
         for err in exc.errors()
     ]
-    message = "; ".join(".".join(map(str, i["loc"])) + ": " + i["msg"] for i in items)
+    message = "; ".join(".".join(map(str, i.loc)) + ": " + i.msg for i in items)
     return _error(422, message or "invalid request", detail=items)
 
 

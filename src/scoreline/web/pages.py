@@ -88,26 +88,24 @@ def _message(request: Request, heading: str, message: str, status_code: int) -> 
 def leaderboard_page(request: Request, state: AppState = Depends(app_state)) -> Response:
     """The leaderboard, filtered by the GET form's fields."""
     query = request.query_params
-    form = {
-        "competition": query.get("competition", ""),
-        "season": query.get("season", ""),
-        "since": query.get("since", ""),
-        "until": query.get("until", ""),
-        "sort": query.get("sort", "avg"),
-        "include_after_kickoff": query.get("include_after_kickoff", "") in ("true", "on", "1"),
-    }
+    text = {name: query.get(name, "") for name in ("competition", "season", "since", "until")}
+    sort = query.get("sort", "avg")
+    include_after_kickoff = query.get("include_after_kickoff", "") in ("true", "on", "1")
+    form = {**text, "sort": sort, "include_after_kickoff": include_after_kickoff}
     error, rows, status = None, [], 200
     try:
-        filters = {
-            "competition": form["competition"] or None,
-            "season": form["season"] or None,
-            "since": parse_filter_time("since", form["since"], end_of_day=False),
-            "until": parse_filter_time("until", form["until"], end_of_day=True),
-            "sort": form["sort"],
-            "include_after_kickoff": form["include_after_kickoff"],
-        }
+        since = parse_filter_time("since", text["since"], end_of_day=False)
+        until = parse_filter_time("until", text["until"], end_of_day=True)
         with state.db.session() as session:
-            rows = leaderboard_rows(session, **filters)
+            rows = leaderboard_rows(
+                session,
+                competition=text["competition"] or None,
+                season=text["season"] or None,
+                since=since,
+                until=until,
+                sort=sort,
+                include_after_kickoff=include_after_kickoff,
+            )
     except (HTTPException, ValueError) as exc:
         error, status = str(getattr(exc, "detail", exc)), 422
     with state.db.session() as session:
