@@ -31,7 +31,7 @@ from scoreline.store import (
     insert_attempts,
     insert_predictions,
     record_model_failure,
-    record_model_success,
+    record_model_successes,
     record_primary_result,
     set_match_quotas,
 )
@@ -62,6 +62,8 @@ class PredictSummary:
     disabled: list[str] = field(default_factory=list)
     """Models auto-disabled by this run."""
     wall_ms: float = 0.0
+    phases_ms: dict[str, float] = field(default_factory=dict)
+    """Where the wall time went: ``plan`` (reading the store), ``calls``, ``store`` (writing)."""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for ``--json`` and logs."""
@@ -74,6 +76,7 @@ class PredictSummary:
             "skipped": self.skipped,
             "disabled": list(self.disabled),
             "wall_ms": round(self.wall_ms, 1),
+            "phases_ms": {k: round(v, 1) for k, v in self.phases_ms.items()},
         }
 
 
@@ -228,8 +231,10 @@ def _store(
     with db.session() as session:
         inserted = insert_predictions(session, predictions)
         insert_attempts(session, attempts)
+        answered = [o.model_id for o in outcomes if _primary_answered(o)]
+        record_model_successes(session, answered, now=now)
         for outcome in outcomes:
-            if _update_health(session, config, outcome, now):
+            if _record_primary_failure(session, config, outcome, now):
                 disabled.append(outcome.model_id)
         for model_id, ok in cooldown.outcomes:
             record_primary_result(
@@ -245,13 +250,20 @@ def _store(
     return inserted, disabled
 
 
-def _update_health(session: Any, config: Config, outcome: _Outcome, now: datetime) -> bool:
+def _primary_attempt(outcome: _Outcome) -> Attempt | None:
+    """The primary's own call; ``None`` when the cooldown skipped it (nothing learned)."""
+    return next((a for a in outcome.attempts if not a.is_fallback), None)
+
+
+def _primary_answered(outcome: _Outcome) -> bool:
+    primary = _primary_attempt(outcome)
+    return primary is not None and primary.ok
+
+
+def _record_primary_failure(session: Any, config: Config, outcome: _Outcome, now: datetime) -> bool:
     """Health follows the primary's own call; a fallback's success is not the primary's."""
-    primary = next((a for a in outcome.attempts if not a.is_fallback), None)
-    if primary is None:  # skipped for cooldown: nothing learned about the primary
-        return False
-    if primary.ok:
-        record_model_success(session, outcome.model_id, now=now)
+    primary = _primary_attempt(outcome)
+    if primary is None or primary.ok:
         return False
     error_class = primary.error_class or "error"
     message = outcome.error if outcome.score is None and outcome.error else error_class
@@ -293,11 +305,16 @@ async def predict_match(
     started = time.perf_counter()
     plan = await asyncio.to_thread(load_plan, db, config, match_id, now, allow_after_kickoff)
     summary = PredictSummary(match_id=match_id, asked=len(plan.model_ids), skipped=plan.skipped)
+    summary.phases_ms["plan"] = (time.perf_counter() - started) * 1000
     if plan.model_ids:
+        mark = time.perf_counter()
         outcomes, cooldown = await _run_models(config, plan, progress)
+        summary.phases_ms["calls"] = (time.perf_counter() - mark) * 1000
+        mark = time.perf_counter()
         inserted, disabled = await asyncio.to_thread(
             _store, db, config, plan, outcomes, cooldown, now
         )
+        summary.phases_ms["store"] = (time.perf_counter() - mark) * 1000
         summary.predicted = inserted
         summary.via_fallback = sum(o.used_fallback for o in outcomes if o.score is not None)
         summary.failed = dict(

@@ -23,6 +23,7 @@ from scoreline.store.health import (
     list_models,
     record_model_failure,
     record_model_success,
+    record_model_successes,
     record_primary_result,
     sync_models,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "prediction_results",
     "record_model_failure",
     "record_model_success",
+    "record_model_successes",
     "record_primary_result",
     "result_of",
     "set_match_quotas",

@@ -28,6 +28,7 @@ __all__ = [
     "list_models",
     "record_model_failure",
     "record_model_success",
+    "record_model_successes",
     "record_primary_result",
     "sync_models",
 ]
@@ -110,6 +111,21 @@ def record_model_success(session: Session, model_id: str, *, now: datetime) -> N
     """
     statement = update(Model).values(consecutive_failures=0, last_success_at=now)
     _update_model(session, model_id, statement)
+
+
+def record_model_successes(session: Session, model_ids: Iterable[str], *, now: datetime) -> int:
+    """``record_model_success`` for many models in one statement (the predict job's batch).
+
+    Returns:
+        How many models were updated (unknown ids are skipped).
+    """
+    ids = sorted(set(model_ids))
+    if not ids:
+        return 0
+    statement = (
+        update(Model).where(Model.id.in_(ids)).values(consecutive_failures=0, last_success_at=now)
+    )
+    return rowcount(session.execute(statement))
 
 
 def record_model_failure(
