@@ -46,3 +46,14 @@ def test_models_lists_inactive_reason(tmp_path: Path) -> None:
     result = run("models", "--json", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert '"inactive_reason": "no API key: TOGETHER_API_KEY is not set"' in result.stdout
+
+
+def test_models_table_shows_the_extra_to_install(tmp_path: Path) -> None:
+    config = tmp_path / "extra.toml"
+    config.write_text(
+        '[providers.p]\nbase_url = "http://127.0.0.1:1/v1"\n'
+        '[[models]]\nid = "needs-extra"\nprovider = "p"\nrequires = "no_such_module_for_scoreline"\n'
+    )
+    result = run("--config", str(config), "models")
+    assert result.returncode == 0, result.stderr
+    assert "scoreline[reference]" in result.stdout.replace("\n", "").replace(" ", "")

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from scoreline.commands.common import console, err_console, render_table
@@ -145,7 +146,7 @@ def demo(
             highlight=False,
         )
     for model_id, reason in result.inactive.items():
-        console.print(f"[dim]{model_id} inactive: {reason}[/dim]")
+        console.print(f"[dim]{model_id} inactive: {escape(reason)}[/dim]")
     console.print(
         "\n[bold]Next steps[/bold]\n"
         f"  dashboard on this demo:  scoreline serve --dir {work}   (then open http://127.0.0.1:8000)\n"

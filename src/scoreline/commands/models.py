@@ -6,6 +6,7 @@ import asyncio
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from scoreline.commands.common import (
     ConfigOpt,
@@ -41,7 +42,7 @@ def models_list(ctx: typer.Context, config: ConfigOpt = None, as_json: JsonOpt =
                 f"{r['price_prompt_per_1m']:.2f}",
                 f"{r['price_completion_per_1m']:.2f}",
                 r["fallback"] or "",
-                "active" if r["active"] else f"[dim]inactive: {r['inactive_reason']}[/dim]",
+                "active" if r["active"] else f"[dim]inactive: {escape(r['inactive_reason'])}[/dim]",
             ]
             for r in rows
         ],
