@@ -1,9 +1,9 @@
 """Queue tasks: thin wrappers that call the predict and score services with ids and ``now``.
 
 Job-level failures (the database unreachable, say) are retried by Huey with exponential
-backoff. A per-match lock with a time-to-live keeps two workers from running the same match
-at once; if a worker is killed while holding it, the lock expires by itself. Idempotency
-makes a duplicate harmless anyway.
+backoff. A per-match lease in the store (``job_locks``, with a time-to-live) keeps two
+workers from running the same match at once; if a worker is killed while holding it, the
+lease expires by itself. Idempotency makes a duplicate harmless anyway.
 """
 
 from __future__ import annotations
