@@ -15,6 +15,8 @@ from scoreline.commands import demo, ops, pipeline, results
 from scoreline.commands.common import STATE, ConfigOpt, err_console
 from scoreline.commands.models import models_app
 from scoreline.config import ConfigError
+from scoreline.predict import PredictRefusedError
+from scoreline.store import StoreError
 
 app = typer.Typer(
     help="Run many large language models as football forecasters.",
@@ -35,18 +37,15 @@ def _root(config: ConfigOpt = None) -> None:
     STATE.config_path = config
 
 
-def _domain_errors() -> tuple[type[Exception], ...]:
-    from scoreline.predict import PredictRefusedError
-    from scoreline.store import StoreError
-
-    return (ConfigError, PredictRefusedError, StoreError)
+DOMAIN_ERRORS = (ConfigError, PredictRefusedError, StoreError)
+"""Errors that are the user's to fix: one red line, no traceback."""
 
 
 def main() -> None:
     """Entry point: run the app; domain errors become one red line and exit code 1."""
     try:
         app()
-    except _domain_errors() as exc:
+    except DOMAIN_ERRORS as exc:
         err_console.print(f"[red]{type(exc).__name__}[/red]: {exc}", highlight=False)
         sys.exit(1)
 

@@ -33,23 +33,10 @@ from scoreline.store import (
     insert_predictions,
     sync_models,
 )
+from scoreline.store.matches_csv import REQUIRED_COLUMNS
 
 MODELS = ("alpha", "bravo", "charlie", "delta")
-HEADER = [
-    "match_id",
-    "competition",
-    "competition_name",
-    "season",
-    "kickoff_utc",
-    "home_team",
-    "away_team",
-    "home_goals",
-    "away_goals",
-    "odds_home",
-    "odds_draw",
-    "odds_away",
-    "status",
-]
+HEADER = [*REQUIRED_COLUMNS, "status"]
 IMPORTED_AT = datetime(2024, 12, 1, tzinfo=UTC)
 SCORED_AT = datetime(2025, 1, 7, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from scoreline.config import Config, load_config
+from scoreline.report import parse_moment
 from scoreline.store import Database
 
 __all__ = [
@@ -67,19 +68,14 @@ def utc_now() -> datetime:
 
 
 def parse_when(value: str | None, *, end_of_day: bool = False) -> datetime | None:
-    """A date (``2025-01-31``) or ISO datetime as aware UTC; a date alone means its start,
-    or its end with ``end_of_day`` (so ``--until 2025-01-31`` includes that day)."""
+    """``report.parse_moment`` for a CLI option: ``None`` passes through, bad text is a
+    ``BadParameter`` (so ``--until 2025-01-31`` includes that day, as on the web)."""
     if value is None:
         return None
     try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            moment = datetime.combine(day, time.max if end_of_day else time.min)
-        else:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD) or ISO datetime") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return parse_moment(value, end_of_day=end_of_day)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def print_json(data: Any) -> None:

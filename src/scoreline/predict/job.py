@@ -140,9 +140,7 @@ async def _call_reference(
     started = time.perf_counter()
     async with limit:
         try:
-            home, away = await asyncio.to_thread(
-                predict_reference, model_id, match, plan.reference_history
-            )
+            home, away = await asyncio.to_thread(predict_reference, model_id, match, plan.history)
         except Exception as exc:  # a forecaster bug must not sink the other models
             latency = (time.perf_counter() - started) * 1000
             attempt = Attempt(model_id, provider, False, latency, error_class="reference_error")

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from scoreline.config import Config
-from scoreline.predict.prompt import FixtureInfo, PastResult, build_context, render_prompt
-from scoreline.scoring import PastResult as ReferenceResult
+from scoreline.predict.prompt import FixtureInfo, build_context, render_prompt
+from scoreline.scoring import PastResult
 from scoreline.store import (
     Database,
     Match,
@@ -33,7 +33,6 @@ class PredictPlan:
     fixture: FixtureInfo
     odds: tuple[float | None, float | None, float | None]
     history: tuple[PastResult, ...]
-    reference_history: tuple[ReferenceResult, ...]
     prompt: str
     model_ids: tuple[str, ...]
     skipped: int
@@ -92,6 +91,7 @@ def load_plan(
         earlier = finished_before(session, match.competition, match.kickoff_at)
         history = tuple(
             PastResult(
+                competition=r.competition,
                 season=r.season,
                 kickoff_at=r.kickoff_at,
                 home_team=r.home_team,
@@ -118,17 +118,6 @@ def load_plan(
         fixture=fixture,
         odds=odds,
         history=history,
-        reference_history=tuple(
-            ReferenceResult(
-                home_team=r.home_team,
-                away_team=r.away_team,
-                home_goals=r.home_goals,
-                away_goals=r.away_goals,
-                kickoff_at=r.kickoff_at,
-                competition=fixture.competition,
-            )
-            for r in history
-        ),
         prompt=render_prompt(build_context(fixture, history)),
         model_ids=to_ask,
         skipped=len(config.models) - len(to_ask),

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from scoreline.scoring import PastResult
+
 __all__ = [
     "SYSTEM_PROMPT",
     "FixtureInfo",
@@ -44,18 +46,6 @@ class FixtureInfo:
     kickoff_at: datetime
     home_team: str
     away_team: str
-
-
-@dataclass(frozen=True, slots=True)
-class PastResult:
-    """A finished match that may inform the prediction."""
-
-    season: str
-    kickoff_at: datetime
-    home_team: str
-    away_team: str
-    home_goals: int
-    away_goals: int
 
 
 @dataclass(frozen=True, slots=True)

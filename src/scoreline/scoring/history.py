@@ -58,6 +58,8 @@ class PastResult:
     """Kick-off, timezone-aware UTC."""
     competition: str | None = None
     """Competition code, or None when unknown (then it counts for any competition)."""
+    season: str | None = None
+    """Season (``2024-25``), for the league table a prompt shows; None when unknown."""
 
 
 def results_before(

@@ -74,11 +74,13 @@ def sync_models(session: Session, models: Iterable[ModelRow]) -> int:
     """Insert or update the catalog columns of these models, keeping their health columns.
 
     Models missing from ``models`` are left as they are, so their history stays attached.
+    Rows already as given are not written: every predict job syncs the catalog, and a
+    steady catalog must cost a read, not a write lock.
 
     Returns:
         How many models were written.
     """
-    rows = [asdict(model) for model in models]
+    rows = _changed(session, [asdict(model) for model in models])
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
@@ -89,6 +91,17 @@ def sync_models(session: Session, models: Iterable[ModelRow]) -> int:
     catalog = {name: statement.excluded[name] for name in rows[0] if name != "id"}
     session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=catalog))
     return len(rows)
+
+
+def _changed(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows that are new or differ from what the table holds."""
+    if not rows:
+        return rows
+    names = list(rows[0])
+    columns = [getattr(Model, name) for name in names]
+    query = select(*columns).where(Model.id.in_([row["id"] for row in rows]))
+    stored = {tuple(found) for found in session.execute(query)}
+    return [row for row in rows if tuple(row[name] for name in names) not in stored]
 
 
 def list_models(session: Session) -> list[Model]:
