@@ -23,27 +23,13 @@ from scoreline.llm import Attempt, ProviderError, Registry
 from scoreline.predict.parse import Score, make_accept
 from scoreline.predict.plan import PredictPlan, load_plan
 from scoreline.predict.prompt import SYSTEM_PROMPT
-from scoreline.scoring import MatchInfo, match_quotas, predict_reference
-from scoreline.store import (
-    Database,
-    NewAttempt,
-    NewPrediction,
-    insert_attempts,
-    insert_predictions,
-    record_model_failure,
-    record_model_successes,
-    record_primary_result,
-    set_match_quotas,
-)
-from scoreline.store.scoring_queries import predictions_to_score
+from scoreline.predict.record import MODEL_SPECIFIC_ERRORS, ModelOutcome, record_outcomes
+from scoreline.scoring import MatchInfo, predict_reference
+from scoreline.store import Database
 
 __all__ = ["MODEL_SPECIFIC_ERRORS", "PredictSummary", "SnapshotCooldown", "predict_match"]
 
 log = logging.getLogger("scoreline.predict")
-
-MODEL_SPECIFIC_ERRORS = frozenset({"unparseable", "client_error", "invalid_body", "empty_content"})
-"""Failures that are the model's own, counted toward auto-disable. Timeouts, rate limits,
-server errors, connection and auth failures belong to the provider and are not counted."""
 
 ProgressFn = Callable[[str, bool], None]
 
@@ -96,27 +82,16 @@ class SnapshotCooldown:
         self.outcomes.append((model_id, ok))
 
 
-@dataclass
-class _Outcome:
-    model_id: str
-    score: Score | None
-    used_fallback: bool = False
-    answered_by: str | None = None
-    attempts: tuple[Attempt, ...] = ()
-    error: str | None = None
-    error_class: str | None = None
-
-
-async def _call_llm(registry: Registry, plan: PredictPlan, model_id: str) -> _Outcome:
+async def _call_llm(registry: Registry, plan: PredictPlan, model_id: str) -> ModelOutcome:
     try:
         result = await registry.call_with_fallback(
             model_id, SYSTEM_PROMPT, plan.prompt, accept=make_accept(plan.match_id)
         )
     except ProviderError as exc:
-        return _Outcome(
+        return ModelOutcome(
             model_id, None, attempts=exc.attempts, error=str(exc), error_class=exc.error_class
         )
-    return _Outcome(
+    return ModelOutcome(
         model_id,
         result.value,
         used_fallback=result.used_fallback,
@@ -127,7 +102,7 @@ async def _call_llm(registry: Registry, plan: PredictPlan, model_id: str) -> _Ou
 
 async def _call_reference(
     plan: PredictPlan, model_id: str, provider: str, limit: asyncio.Semaphore
-) -> _Outcome:
+) -> ModelOutcome:
     match = MatchInfo(
         home_team=plan.fixture.home_team,
         away_team=plan.fixture.away_team,
@@ -144,7 +119,7 @@ async def _call_reference(
         except Exception as exc:  # a forecaster bug must not sink the other models
             latency = (time.perf_counter() - started) * 1000
             attempt = Attempt(model_id, provider, False, latency, error_class="reference_error")
-            return _Outcome(
+            return ModelOutcome(
                 model_id,
                 None,
                 attempts=(attempt,),
@@ -153,14 +128,14 @@ async def _call_reference(
             )
     latency = (time.perf_counter() - started) * 1000
     attempt = Attempt(model_id, provider, True, latency)
-    return _Outcome(
+    return ModelOutcome(
         model_id, Score(home, away, plan.match_id), answered_by=model_id, attempts=(attempt,)
     )
 
 
 async def _run_models(
     config: Config, plan: PredictPlan, progress: ProgressFn | None
-) -> tuple[list[_Outcome], SnapshotCooldown]:
+) -> tuple[list[ModelOutcome], SnapshotCooldown]:
     cooldown = SnapshotCooldown(plan.cooling)
     reference_limits = {
         name: asyncio.Semaphore(p.max_concurrency)
@@ -169,7 +144,7 @@ async def _run_models(
     }
     async with Registry(config, cooldown=cooldown) as registry:
 
-        async def one(model_id: str) -> _Outcome:
+        async def one(model_id: str) -> ModelOutcome:
             provider = config.model(model_id).provider
             if provider in reference_limits:
                 outcome = await _call_reference(
@@ -183,96 +158,6 @@ async def _run_models(
 
         outcomes = await asyncio.gather(*(one(m) for m in plan.model_ids))
     return list(outcomes), cooldown
-
-
-def _store(
-    db: Database,
-    config: Config,
-    plan: PredictPlan,
-    outcomes: list[_Outcome],
-    cooldown: SnapshotCooldown,
-    now: datetime,
-) -> tuple[int, list[str]]:
-    predictions = [
-        NewPrediction(
-            match_id=plan.match_id,
-            model_id=o.model_id,
-            predicted_home=o.score.home,
-            predicted_away=o.score.away,
-            used_fallback=o.used_fallback,
-            answered_by=o.answered_by,
-            after_kickoff=plan.after_kickoff,
-            created_at=now,
-        )
-        for o in outcomes
-        if o.score is not None
-    ]
-    attempts = [
-        NewAttempt(
-            match_id=plan.match_id,
-            model_id=o.model_id,
-            called_model_id=a.model_id,
-            provider=a.provider,
-            is_fallback=a.is_fallback,
-            ok=a.ok,
-            error_class=a.error_class,
-            http_status=a.status,
-            latency_ms=round(a.latency_ms, 1),
-            prompt_tokens=a.prompt_tokens,
-            completion_tokens=a.completion_tokens,
-            created_at=now,
-        )
-        for o in outcomes
-        for a in o.attempts
-    ]
-    disabled: list[str] = []
-    with db.session() as session:
-        inserted = insert_predictions(session, predictions)
-        insert_attempts(session, attempts)
-        answered = [o.model_id for o in outcomes if _primary_answered(o)]
-        record_model_successes(session, answered, now=now)
-        for outcome in outcomes:
-            if _record_primary_failure(session, config, outcome, now):
-                disabled.append(outcome.model_id)
-        for model_id, ok in cooldown.outcomes:
-            record_primary_result(
-                session,
-                model_id,
-                ok=ok,
-                threshold=config.cooldown.threshold,
-                cooldown_s=config.cooldown.seconds,
-                now=now,
-            )
-        quotas = match_quotas(predictions_to_score(session, plan.match_id))
-        set_match_quotas(session, plan.match_id, quotas.home, quotas.draw, quotas.away)
-    return inserted, disabled
-
-
-def _primary_attempt(outcome: _Outcome) -> Attempt | None:
-    """The primary's own call; ``None`` when the cooldown skipped it (nothing learned)."""
-    return next((a for a in outcome.attempts if not a.is_fallback), None)
-
-
-def _primary_answered(outcome: _Outcome) -> bool:
-    primary = _primary_attempt(outcome)
-    return primary is not None and primary.ok
-
-
-def _record_primary_failure(session: Any, config: Config, outcome: _Outcome, now: datetime) -> bool:
-    """Health follows the primary's own call; a fallback's success is not the primary's."""
-    primary = _primary_attempt(outcome)
-    if primary is None or primary.ok:
-        return False
-    error_class = primary.error_class or "error"
-    message = outcome.error if outcome.score is None and outcome.error else error_class
-    return record_model_failure(
-        session,
-        outcome.model_id,
-        error=f"{error_class}: {message}" if message != error_class else error_class,
-        counts_toward_disable=error_class in MODEL_SPECIFIC_ERRORS,
-        disable_after=config.health.disable_after,
-        now=now,
-    )
 
 
 async def predict_match(
@@ -310,7 +195,7 @@ async def predict_match(
         summary.phases_ms["calls"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
         inserted, disabled = await asyncio.to_thread(
-            _store, db, config, plan, outcomes, cooldown, now
+            record_outcomes, db, config, plan, outcomes, cooldown.outcomes, now
         )
         summary.phases_ms["store"] = (time.perf_counter() - mark) * 1000
         summary.predicted = inserted

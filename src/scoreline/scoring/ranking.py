@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scoreline.scoring.bootstrap import bootstrap_mean_ci_many
-from scoreline.store.scoring_queries import (
+from scoreline.store.scores import (
     LeaderboardFilters,
     ModelTotals,
     leaderboard_totals,
