@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scoreline.llm import extract_json_span, strip_thinking
+from scoreline.tendency import tendency_of
 
 __all__ = ["MAX_GOALS", "ReplyParseError", "Score", "make_accept", "parse_score", "parse_scores"]
 
@@ -49,9 +50,7 @@ class Score:
     @property
     def result(self) -> str:
         """The tendency: ``H``, ``D`` or ``A``."""
-        if self.home > self.away:
-            return "H"
-        return "D" if self.home == self.away else "A"
+        return tendency_of(self.home, self.away).value
 
 
 def _goals(value: Any, field: str) -> int:

@@ -20,42 +20,14 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 from fractions import Fraction
+
+from scoreline.tendency import Tendency, tendency_of
 
 __all__ = ["Quotas", "Tendency", "compute_quotas", "quota_for_share", "tendency_of"]
 
 MIN_QUOTA = 2
 MAX_QUOTA = 6
-
-
-class Tendency(StrEnum):
-    """The outcome class of a score: home win, draw or away win.
-
-    The values are the one-letter codes stored in ``predictions.predicted_result``.
-    """
-
-    HOME = "H"
-    DRAW = "D"
-    AWAY = "A"
-
-
-def tendency_of(home: int, away: int) -> Tendency:
-    """Return the tendency of a score.
-
-    Args:
-        home: Goals of the home team.
-        away: Goals of the away team.
-
-    Returns:
-        ``Tendency.HOME`` if home > away, ``Tendency.AWAY`` if away > home,
-        otherwise ``Tendency.DRAW``.
-    """
-    if home > away:
-        return Tendency.HOME
-    if away > home:
-        return Tendency.AWAY
-    return Tendency.DRAW
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,11 @@ import csv
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from scoreline.moments import parse_kickoff
 from scoreline.store.errors import MatchImportError
 from scoreline.store.tables import MATCH_STATUSES
 
@@ -89,17 +90,6 @@ class _Row:
             return None
 
 
-def _kickoff(value: str) -> datetime:
-    if "T" not in value and " " not in value:
-        raise ValueError("needs a date and a time, e.g. 2024-05-19T15:00:00Z")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError("not an ISO 8601 date-time, e.g. 2024-05-19T15:00:00Z") from None
-    # The column is named kickoff_utc: a value without an offset is UTC.
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
 def _goals(value: str) -> int:
     if not value.isdigit():
         raise ValueError("not a non-negative integer")
@@ -154,7 +144,7 @@ def _read_row(row: _Row) -> MatchRecord | None:
     home_team, away_team = row.text("home_team"), row.text("away_team")
     if home_team and home_team == away_team:
         row.problem("away_team", f"same as home_team ({home_team!r})")
-    kickoff = row.parse("kickoff_utc", _kickoff)
+    kickoff = row.parse("kickoff_utc", parse_kickoff)
     if not row.raw.get("kickoff_utc"):
         row.problem("kickoff_utc", "empty")
     goals = _read_goals(row)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from scoreline.store.db import rowcount
 from scoreline.store.errors import UnknownMatchError
 from scoreline.store.tables import Match, Prediction, PredictionAttempt
+from scoreline.tendency import tendency_of
 
 __all__ = [
     "NewAttempt",
@@ -36,10 +37,8 @@ _CHUNK = 500
 
 
 def result_of(home: int, away: int) -> str:
-    """Return the tendency of a score: ``H`` (home win), ``D`` (draw) or ``A`` (away win)."""
-    if home > away:
-        return "H"
-    return "D" if home == away else "A"
+    """The tendency letter of a score (``H``/``D``/``A``), as stored in ``predicted_result``."""
+    return tendency_of(home, away).value
 
 
 @dataclass(frozen=True)
