@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def run(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
@@ -57,3 +59,23 @@ def test_models_table_shows_the_extra_to_install(tmp_path: Path) -> None:
     result = run("--config", str(config), "models")
     assert result.returncode == 0, result.stderr
     assert "scoreline[reference]" in result.stdout.replace("\n", "").replace(" ", "")
+
+
+UNREACHABLE = {
+    "closed PostgreSQL port": "postgresql+psycopg://scoreline:s3cret-pw@127.0.0.1:9/scoreline",
+    "SQLite file in a missing folder": "sqlite:////nonexistent-scoreline-dir/sub/scoreline.db",
+}
+
+
+@pytest.mark.parametrize("command", ["init", "leaderboard", "score", "fallback-stats"])
+@pytest.mark.parametrize("url", UNREACHABLE.values(), ids=UNREACHABLE.keys())
+def test_an_unusable_database_is_one_red_line(tmp_path: Path, url: str, command: str) -> None:
+    config = tmp_path / "scoreline.toml"
+    config.write_text(f'database_url = "{url}"\nqueue_url = "memory://"\n')
+    result = run("--config", str(config), command, cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("DatabaseError: ")
+    assert "Traceback" not in result.stderr
+    assert "s3cret-pw" not in result.stderr

@@ -12,7 +12,7 @@ import sys
 import typer
 
 from scoreline.commands import demo, ops, pipeline, results
-from scoreline.commands.common import STATE, ConfigOpt, err_console
+from scoreline.commands.common import STATE, ConfigOpt, print_error
 from scoreline.commands.models import models_app
 from scoreline.config import ConfigError
 from scoreline.predict import PredictRefusedError
@@ -38,7 +38,8 @@ def _root(config: ConfigOpt = None) -> None:
 
 
 DOMAIN_ERRORS = (ConfigError, PredictRefusedError, StoreError)
-"""Errors that are the user's to fix: one red line, no traceback."""
+"""Errors that are the user's to fix, or the database's (``DatabaseError`` is a
+``StoreError``): one red line, no traceback."""
 
 
 def main() -> None:
@@ -46,7 +47,7 @@ def main() -> None:
     try:
         app()
     except DOMAIN_ERRORS as exc:
-        err_console.print(f"[red]{type(exc).__name__}[/red]: {exc}", highlight=False)
+        print_error(exc)
         sys.exit(1)
 
 

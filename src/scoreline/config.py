@@ -41,6 +41,8 @@ __all__ = [
 
 PROMPT_VARIANTS = ("english-enforced", "json-strict", "thinking-stripped")
 REPLY_HANDLERS = ("strip-thinking-tags", "extract-json")
+ENDPOINT_KINDS = frozenset({"openai"})
+"""Provider kinds whose models are called at ``base_url``; the others run in-process."""
 CONFIG_ENV = "SCORELINE_CONFIG"
 DEFAULT_FILE = "scoreline.toml"
 
@@ -63,6 +65,12 @@ class ProviderConfig(_Strict):
     timeout_s: float = Field(20.0, gt=0)
     max_concurrency: int = Field(8, ge=1, le=1024)
     kind: Literal["openai", "reference"] = "openai"
+    """What serves the models; only ``scoreline.predict.forecasters`` acts on it."""
+
+    @property
+    def needs_endpoint(self) -> bool:
+        """Whether its models are called over HTTP, so a ``base_url`` is required."""
+        return self.kind in ENDPOINT_KINDS
 
     def api_key(self, env: Mapping[str, str] | None = None) -> str | None:
         """The key from the environment, or ``None`` when it is not set."""
@@ -290,8 +298,8 @@ def check_catalog(config: Config) -> Iterable[str]:
         seen.add(model.id)
         if model.provider not in config.providers:
             yield f"models.{model.id}.provider: unknown provider {model.provider!r}"
-        elif config.providers[model.provider].kind == "openai" and not (
-            config.providers[model.provider].base_url
+        elif (provider := config.providers[model.provider]).needs_endpoint and not (
+            provider.base_url
         ):
             yield f"providers.{model.provider}.base_url: missing"
     fallbacks = {m.id: m.fallback for m in config.models if m.fallback is not None}

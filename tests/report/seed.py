@@ -5,12 +5,14 @@ Window of interest: 2025-01-10 (UTC). The numbers every test checks are worked o
 alpha -> alpha-tg (prices 1/2 vs 3/8 per 1M): asked for m1..m4, the fallback served m1, m2
   and m4 (m4 skipped the primary: cooldown) with 4000 prompt / 400 completion tokens:
   fallback 0.0152 USD, original 0.0048 USD, x3.1667 -> over 2x. Primary failures: timeout,
-  rate_limited. In cooldown at NOW.
+  rate_limited. In cooldown at NOW: its last two primary calls failed at NOW (the test
+  configuration cools a primary down after 2 failures, for 600 s), m3's success came earlier.
 beta -> beta-tg (1/1 vs 1.5/1): asked for m1..m4, served m1 (tokens NULL: estimated from
   beta-tg's other attempts: (1000 + 400 + 700) / 3 = 700 and (60 + 30 + 45) / 3 = 45) and m2
   (400/30); m3's fallback timed out (unbilled); m4's fallback replied unparseably (700/45,
   billed). 1800/120 tokens: fallback 0.00282, original 0.00192, x1.4688, estimated.
-  Primary failures: server_error, invalid_body, timeout, unparseable.
+  Primary failures: server_error, invalid_body, timeout, unparseable. All at NOW - 2 h: the
+  cooldown they started is over at NOW.
 delta -> delta-tg (1/1 vs 1/1): asked for m1, served with NULL tokens and delta-tg has
   never reported any: the defaults 600/40: 0.00064 both ways, x1.0, estimated.
 gamma -> gamma-tg: nothing in the window.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import update
 
@@ -28,7 +31,6 @@ from scoreline.config import Config, load_config
 from scoreline.store import (
     Database,
     Match,
-    Model,
     ModelRow,
     NewAttempt,
     NewPrediction,
@@ -49,6 +51,9 @@ api_key_env = "SCORELINE_TEST_SYN_KEY"
 [providers.tg]
 base_url = "http://127.0.0.1:9/v1"
 api_key_env = "SCORELINE_TEST_TG_KEY"
+[cooldown]
+threshold = 2
+seconds = 600
 """
 
 MODELS = (
@@ -81,21 +86,12 @@ def write_config(directory: Path, database_url: str = "sqlite:///scoreline.db") 
 
 
 def seed_catalog(db: Database) -> None:
-    """Store the catalog; alpha cools down past NOW, beta's cooldown is over."""
+    """Store the catalog (cooldowns follow from the attempts of ``seed_attempts``)."""
     rows = [
         ModelRow(m, p, m, name, price_prompt_per_1m=pp, price_completion_per_1m=pc, fallback_id=fb)
         for m, p, pp, pc, fb, name in MODELS
     ]
-    with db.session() as session:
-        sync_models(session, rows)
-        session.execute(
-            update(Model)
-            .where(Model.id == "alpha")
-            .values(cooldown_until=NOW + timedelta(minutes=10), primary_failure_streak=3)
-        )
-        session.execute(
-            update(Model).where(Model.id == "beta").values(cooldown_until=NOW - timedelta(hours=1))
-        )
+    sync_models(db, rows)
 
 
 def _attempt(
@@ -129,7 +125,13 @@ def _attempt(
 def attempts() -> list[NewAttempt]:
     """Every provider call of the data set."""
     day_before = NOW - timedelta(days=1)
-    a, b, d = "alpha", "beta", "delta"
+    earlier = NOW - timedelta(hours=1)
+    a, d = "alpha", "delta"
+
+    def b(match_id: str, called: str, **options: Any) -> NewAttempt:
+        # beta's calls: two hours before NOW, so the cooldown they started is over.
+        return _attempt(match_id, "beta", called, at=NOW - timedelta(hours=2), **options)
+
     return [
         # alpha: outside the window, must not count.
         _attempt("m0", a, "alpha-tg", fallback=True, ok=True, tokens=(99999, 9999), at=day_before),
@@ -137,22 +139,22 @@ def attempts() -> list[NewAttempt]:
         _attempt("m1", a, "alpha-tg", fallback=True, ok=True, tokens=(1000, 100)),
         _attempt("m2", a, a, fallback=False, ok=False, error="rate_limited", latency_ms=50.0),
         _attempt("m2", a, "alpha-tg", fallback=True, ok=True, tokens=(2000, 200)),
-        _attempt("m3", a, a, fallback=False, ok=True, tokens=(900, 50), latency_ms=300.0),
+        _attempt(
+            "m3", a, a, fallback=False, ok=True, tokens=(900, 50), latency_ms=300.0, at=earlier
+        ),
         _attempt("m4", a, "alpha-tg", fallback=True, ok=True, tokens=(1000, 100)),
         # beta-tg called directly the day before: part of its token average.
         _attempt(
             "m0", "beta-tg", "beta-tg", fallback=False, ok=True, tokens=(1000, 60), at=day_before
         ),
-        _attempt("m1", b, b, fallback=False, ok=False, error="server_error"),
-        _attempt("m1", b, "beta-tg", fallback=True, ok=True),
-        _attempt("m2", b, b, fallback=False, ok=False, error="invalid_body"),
-        _attempt("m2", b, "beta-tg", fallback=True, ok=True, tokens=(400, 30)),
-        _attempt("m3", b, b, fallback=False, ok=False, error="timeout", latency_ms=20000.0),
-        _attempt("m3", b, "beta-tg", fallback=True, ok=False, error="timeout", latency_ms=20000.0),
-        _attempt("m4", b, b, fallback=False, ok=False, error="unparseable", tokens=(500, 10)),
-        _attempt(
-            "m4", b, "beta-tg", fallback=True, ok=False, error="unparseable", tokens=(700, 45)
-        ),
+        b("m1", "beta", fallback=False, ok=False, error="server_error"),
+        b("m1", "beta-tg", fallback=True, ok=True),
+        b("m2", "beta", fallback=False, ok=False, error="invalid_body"),
+        b("m2", "beta-tg", fallback=True, ok=True, tokens=(400, 30)),
+        b("m3", "beta", fallback=False, ok=False, error="timeout", latency_ms=20000.0),
+        b("m3", "beta-tg", fallback=True, ok=False, error="timeout", latency_ms=20000.0),
+        b("m4", "beta", fallback=False, ok=False, error="unparseable", tokens=(500, 10)),
+        b("m4", "beta-tg", fallback=True, ok=False, error="unparseable", tokens=(700, 45)),
         _attempt("m1", d, d, fallback=False, ok=False, error="server_error"),
         _attempt("m1", d, "delta-tg", fallback=True, ok=True),
         _attempt("m1", "solo", "solo", fallback=False, ok=True, tokens=(700, 30)),
@@ -161,8 +163,7 @@ def attempts() -> list[NewAttempt]:
 
 def seed_attempts(db: Database) -> None:
     """Store every provider call of the data set."""
-    with db.session() as session:
-        insert_attempts(session, attempts())
+    insert_attempts(db, attempts())
 
 
 # Matches and predictions (for the leaderboard, match pages and metrics).
@@ -221,23 +222,23 @@ def seed_matches(db: Database) -> None:
                     quota_away=quotas[2],
                 )
             )
-        session.flush()
-        insert_predictions(
-            session,
-            [
-                NewPrediction(
-                    m,
-                    model,
-                    h,
-                    a,
-                    used_fallback=fb,
-                    answered_by=f"{model}-tg" if fb else model,
-                    created_at=NOW - timedelta(days=4),
-                )
-                for m, model, h, a, fb, _ in PREDICTIONS
-            ],
-        )
-        goals = {match[0]: match[4] for match in MATCHES}
+    insert_predictions(
+        db,
+        [
+            NewPrediction(
+                m,
+                model,
+                h,
+                a,
+                used_fallback=fb,
+                answered_by=f"{model}-tg" if fb else model,
+                created_at=NOW - timedelta(days=4),
+            )
+            for m, model, h, a, fb, _ in PREDICTIONS
+        ],
+    )
+    goals = {match[0]: match[4] for match in MATCHES}
+    with db.session() as session:
         for m, model, h, a, _fb, points in PREDICTIONS:
             if points is None:
                 continue

@@ -113,8 +113,7 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
 
 def add_models(db: Database, ids: tuple[str, ...] = MODELS) -> None:
     """Register models (display names are the ids capitalised)."""
-    with db.session() as session:
-        sync_models(session, [ModelRow(m, "test", m, m.capitalize()) for m in ids])
+    sync_models(db, [ModelRow(m, "test", m, m.capitalize()) for m in ids])
 
 
 def predict(
@@ -138,8 +137,7 @@ def predict(
         after_kickoff=after_kickoff,
         created_at=made_at,
     )
-    with db.session() as session:
-        insert_predictions(session, [prediction])
+    insert_predictions(db, [prediction])
 
 
 def seed(db: Database, tmp_path: Path, extra: list[dict[str, str]] | None = None) -> Path:

@@ -23,8 +23,7 @@ def scored(db: Database, tmp_path: Path) -> Database:
 
 
 def board(db: Database, **options: object) -> list[LeaderboardRow]:
-    with db.session() as session:
-        return leaderboard(session, **options)  # type: ignore[arg-type]
+    return leaderboard(db, **options)  # type: ignore[arg-type]
 
 
 def test_mini_season_numbers(scored: Database) -> None:

@@ -70,8 +70,7 @@ def catalog_db(db: Database, write_csv: WriteCsv) -> Database:
 
     m1 kicks off at NOW + 30 min (scheduled), m2 at NOW + 2 h (scheduled), m0 is finished.
     """
-    with db.session() as session:
-        sync_models(session, CATALOG)
+    sync_models(db, CATALOG)
     path = write_csv(
         [
             _match_line("m0", "2025-01-09T15:00:00Z", "Leeds", "Wolves", "2,1"),

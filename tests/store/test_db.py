@@ -7,8 +7,22 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 
-from scoreline.store import Database, Match, ModelRow, list_models, normalize_url, sync_models
+from scoreline.store import (
+    Database,
+    DatabaseError,
+    Match,
+    ModelRow,
+    StoreError,
+    UnknownMatchError,
+    list_models,
+    normalize_url,
+    sync_models,
+)
+from scoreline.store.models import write_catalog
+
+from .conftest import NOW
 
 
 def test_driverless_postgresql_urls_use_psycopg() -> None:
@@ -53,14 +67,12 @@ def test_revision_is_none_before_upgrade_and_upgrade_is_idempotent(tmp_path: Pat
 
 
 def test_session_commits_on_success_and_rolls_back_on_error(db: Database) -> None:
-    with db.session() as session:
-        sync_models(session, [ModelRow("kept", "p", "m", "Kept")])
+    sync_models(db, [ModelRow("kept", "p", "m", "Kept")])
     with pytest.raises(RuntimeError), db.session() as session:
-        sync_models(session, [ModelRow("lost", "p", "m", "Lost")])
+        write_catalog(session, [ModelRow("lost", "p", "m", "Lost")])
         session.flush()
         raise RuntimeError("boom")
-    with db.session() as session:
-        assert [m.id for m in list_models(session)] == ["kept"]
+    assert [m.id for m in list_models(db, now=NOW)] == ["kept"]
 
 
 def test_sqlite_pragmas(sqlite_db: Database) -> None:
@@ -73,14 +85,12 @@ def test_sqlite_pragmas(sqlite_db: Database) -> None:
 def test_in_memory_sqlite_is_one_shared_database() -> None:
     database = Database("sqlite://")
     database.upgrade()
-    with database.session() as session:
-        sync_models(session, [ModelRow("a", "p", "m", "A")])
+    sync_models(database, [ModelRow("a", "p", "m", "A")])
 
     seen: list[int] = []
 
     def count() -> None:
-        with database.session() as session:
-            seen.append(len(list_models(session)))
+        seen.append(len(list_models(database, now=NOW)))
 
     worker = threading.Thread(target=count)
     worker.start()
@@ -102,3 +112,32 @@ def test_postgres_schema_isolates_tables_and_version(pg_db: Database) -> None:
     assert {"matches", "models", "predictions", "prediction_attempts", "alembic_version"} <= tables
     with pg_db.session() as session:
         assert session.scalars(select(Match)).all() == []
+
+
+def test_database_errors_are_one_line_store_errors_without_the_password() -> None:
+    unreachable = Database("postgresql://scoreline:s3cret-pw@127.0.0.1:1/scoreline")
+    try:
+        with pytest.raises(DatabaseError) as caught, unreachable.session() as session:
+            session.execute(text("SELECT 1"))
+        message = str(caught.value)
+        assert isinstance(caught.value, StoreError)
+        assert isinstance(caught.value.__cause__, SQLAlchemyError)
+        assert message.startswith("OperationalError: ") and "\n" not in message
+        assert "s3cret-pw" not in message
+        with pytest.raises(DatabaseError, match=r"^OperationalError: "):
+            unreachable.upgrade()
+    finally:
+        unreachable.dispose()
+
+
+def test_store_errors_raised_in_a_session_pass_unchanged(db: Database) -> None:
+    with pytest.raises(UnknownMatchError), db.session():
+        raise UnknownMatchError("m")
+    with (
+        pytest.raises(
+            DatabaseError,
+            match=r"^ProgrammingError: .*no_such_table|^OperationalError: no such table",
+        ),
+        db.session() as session,
+    ):
+        session.execute(text("SELECT * FROM no_such_table"))

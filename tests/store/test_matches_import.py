@@ -27,8 +27,7 @@ def test_inserts_fixtures_and_results(
     report = import_matches(db, path, now=now)
     assert (report.inserted, report.updated, report.unchanged, report.rows) == (2, 0, 0, 2)
     assert report.changed_result_ids == []
-    with db.session() as session:
-        a, b = get_match(session, "a"), get_match(session, "b")
+    a, b = get_match(db, "a"), get_match(db, "b")
     assert a is not None and b is not None
     assert (a.status, a.home_goals, a.away_goals) == ("finished", 2, 1)
     assert (a.odds_home, a.odds_draw, a.odds_away) == (2.1, 3.4, 3.5)
@@ -64,9 +63,8 @@ def test_updates_moved_kickoff_arrived_and_corrected_results(
     report = import_matches(db, write_csv(second), now=LATER)
     assert (report.inserted, report.updated, report.unchanged, report.rows) == (1, 3, 1, 5)
     assert report.changed_result_ids == ["fixed", "played"]
-    with db.session() as session:
-        moved, played = get_match(session, "moved"), get_match(session, "played")
-        same = get_match(session, "same")
+    moved, played = get_match(db, "moved"), get_match(db, "played")
+    same = get_match(db, "same")
     assert moved is not None and played is not None and same is not None
     assert moved.kickoff_at == datetime(2025, 1, 12, 19, tzinfo=UTC)
     assert (moved.updated_at, moved.created_at) == (LATER, now)
@@ -84,7 +82,7 @@ def test_status_column_overrides_the_derived_status(db: Database, write_csv: Wri
     import_matches(db, write_csv(rows, header=header))
     with db.session() as session:
         statuses = {row.id: row.status for row in session.execute(select(Match.id, Match.status))}
-        p = get_match(session, "p")
+    p = get_match(db, "p")
     assert statuses == {"p": "postponed", "l": "live", "f": "finished"}
     assert p is not None and p.competition_name is None
 

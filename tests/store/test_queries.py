@@ -8,24 +8,25 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from scoreline.config import CooldownConfig
 from scoreline.store import (
     Database,
     NewAttempt,
     NewPrediction,
     Prediction,
     PredictionAttempt,
+    PredictionBatch,
+    StoredMatch,
     UnknownMatchError,
-    cooling_or_disabled,
     due_matches,
-    finished_before,
     finished_matches_with_pending,
     get_match,
     insert_attempts,
     insert_predictions,
     predicted_model_ids,
     prediction_results,
-    record_model_failure,
-    record_primary_result,
+    read_batch_inputs,
+    record_batch,
     result_of,
     set_match_quotas,
 )
@@ -41,45 +42,46 @@ def test_result_of() -> None:
     assert [result_of(2, 1), result_of(1, 1), result_of(0, 3)] == ["H", "D", "A"]
 
 
-def test_get_match(catalog_db: Database) -> None:
-    with catalog_db.session() as session:
-        match = get_match(session, "m1")
-        assert get_match(session, "nope") is None
-    assert match is not None and match.home_team == "Arsenal"
+def test_get_match(catalog_db: Database, now: datetime) -> None:
+    match = get_match(catalog_db, "m1")
+    assert get_match(catalog_db, "nope") is None
+    assert isinstance(match, StoredMatch) and match.home_team == "Arsenal"
+    assert (match.status, match.kickoff_at, match.updated_at) == (
+        "scheduled",
+        now + timedelta(minutes=30),
+        now,
+    )
+    assert (match.odds_home, match.quota_home, match.home_goals) == (2.1, None, None)
 
 
 def test_due_matches_window_bounds(catalog_db: Database, now: datetime) -> None:
-    with catalog_db.session() as session:
-        assert [m.id for m in due_matches(session, now=now, window=WINDOW)] == ["m1"]
-        # Both ends are inclusive; a kicked-off match is no longer due.
-        at_kickoff = now + WINDOW
-        assert [m.id for m in due_matches(session, now=at_kickoff, window=WINDOW)] == ["m1"]
-        after = at_kickoff + timedelta(seconds=1)
-        assert due_matches(session, now=after, window=WINDOW) == []
-        wide = due_matches(session, now=now - timedelta(days=2), window=timedelta(days=3))
-        assert [m.id for m in wide] == ["m1", "m2"]  # m0 is finished
+    assert [m.id for m in due_matches(catalog_db, now=now, window=WINDOW)] == ["m1"]
+    # Both ends are inclusive; a kicked-off match is no longer due.
+    at_kickoff = now + WINDOW
+    assert [m.id for m in due_matches(catalog_db, now=at_kickoff, window=WINDOW)] == ["m1"]
+    after = at_kickoff + timedelta(seconds=1)
+    assert due_matches(catalog_db, now=after, window=WINDOW) == []
+    wide = due_matches(catalog_db, now=now - timedelta(days=2), window=timedelta(days=3))
+    assert [m.id for m in wide] == ["m1", "m2"]  # m0 is finished
 
 
 def test_due_matches_compares_instants_not_wall_clocks(catalog_db: Database, now: datetime) -> None:
     plus_two = now.astimezone(timezone(timedelta(hours=2)))
-    with catalog_db.session() as session:
-        assert [m.id for m in due_matches(session, now=plus_two, window=WINDOW)] == ["m1"]
+    assert [m.id for m in due_matches(catalog_db, now=plus_two, window=WINDOW)] == ["m1"]
 
 
 def test_insert_predictions_skips_existing_pairs(catalog_db: Database) -> None:
-    with catalog_db.session() as session:
-        assert insert_predictions(session, [_prediction("m1", "alpha")]) == 1
+    assert insert_predictions(catalog_db, [_prediction("m1", "alpha")]) == 1
     batch = [
         _prediction("m1", "alpha", 3, 3),
         NewPrediction("m1", "beta", 0, 2, used_fallback=True, answered_by="alpha-tg"),
     ]
-    with catalog_db.session() as session:
-        assert insert_predictions(session, batch) == 1
-        assert insert_predictions(session, []) == 0
+    assert insert_predictions(catalog_db, batch) == 1
+    assert insert_predictions(catalog_db, []) == 0
+    assert predicted_model_ids(catalog_db, "m1") == {"alpha", "beta"}
+    assert predicted_model_ids(catalog_db, "m2") == set()
     with catalog_db.session() as session:
         rows = {p.model_id: p for p in session.scalars(select(Prediction))}
-        assert predicted_model_ids(session, "m1") == {"alpha", "beta"}
-        assert predicted_model_ids(session, "m2") == set()
     first, fallback = rows["alpha"], rows["beta"]
     assert (first.predicted_home, first.predicted_away, first.predicted_result) == (1, 0, "H")
     assert (fallback.predicted_result, fallback.used_fallback) == ("A", True)
@@ -89,8 +91,7 @@ def test_insert_predictions_skips_existing_pairs(catalog_db: Database) -> None:
 
 def test_insert_predictions_keeps_given_created_at(catalog_db: Database, now: datetime) -> None:
     row = NewPrediction("m1", "alpha", 1, 1, False, "alpha", after_kickoff=True, created_at=now)
-    with catalog_db.session() as session:
-        insert_predictions(session, [row, _prediction("m1", "beta")])
+    insert_predictions(catalog_db, [row, _prediction("m1", "beta")])
     with catalog_db.session() as session:
         stored = {p.model_id: p for p in session.scalars(select(Prediction))}
     assert stored["alpha"].created_at == now
@@ -106,12 +107,14 @@ def test_concurrent_duplicate_batches_never_fail(catalog_db: Database) -> None:
 
     def run() -> None:
         try:
-            with catalog_db.session() as session:
-                barrier.wait()
-                # Read first, then write: the predict job's order.
-                done = predicted_model_ids(session, "m1")
-                inserted.append(insert_predictions(session, batch))
-                set_match_quotas(session, "m1", 2, 2, len(done) + 2)
+            barrier.wait()
+            # Read first, then write: the predict job's order.
+            done = predicted_model_ids(catalog_db, "m1")
+            record = PredictionBatch(
+                "m1", batch, [], now=datetime.now().astimezone(), disable_after=5
+            )
+            quotas = (2, 2, len(done) + 2)
+            inserted.append(record_batch(catalog_db, record, quotas=lambda rows: quotas).inserted)
         except BaseException as exc:  # reported below, not swallowed
             errors.append(exc)
 
@@ -127,16 +130,14 @@ def test_concurrent_duplicate_batches_never_fail(catalog_db: Database) -> None:
 
 
 def test_finished_matches_with_pending(catalog_db: Database) -> None:
+    assert finished_matches_with_pending(catalog_db) == []
+    insert_predictions(catalog_db, [_prediction("m0", "alpha"), _prediction("m0", "beta")])
+    insert_predictions(catalog_db, [_prediction("m1", "alpha")])
+    assert finished_matches_with_pending(catalog_db) == ["m0"]
     with catalog_db.session() as session:
-        assert finished_matches_with_pending(session) == []
-        insert_predictions(session, [_prediction("m0", "alpha"), _prediction("m0", "beta")])
-        insert_predictions(session, [_prediction("m1", "alpha")])
-    with catalog_db.session() as session:
-        assert finished_matches_with_pending(session) == ["m0"]
         for prediction in session.scalars(select(Prediction).where(Prediction.match_id == "m0")):
             prediction.status = "scored"
-    with catalog_db.session() as session:
-        assert finished_matches_with_pending(session) == []
+    assert finished_matches_with_pending(catalog_db) == []
 
 
 def test_insert_attempts(catalog_db: Database, now: datetime) -> None:
@@ -170,9 +171,8 @@ def test_insert_attempts(catalog_db: Database, now: datetime) -> None:
             now + timedelta(seconds=1),
         ),
     ]
-    with catalog_db.session() as session:
-        assert insert_attempts(session, attempts) == 2
-        assert insert_attempts(session, []) == 0
+    assert insert_attempts(catalog_db, attempts) == 2
+    assert insert_attempts(catalog_db, []) == 0
     with catalog_db.session() as session:
         rows = session.scalars(select(PredictionAttempt).order_by(PredictionAttempt.id)).all()
     assert [(r.called_model_id, r.ok, r.http_status) for r in rows] == [
@@ -184,30 +184,40 @@ def test_insert_attempts(catalog_db: Database, now: datetime) -> None:
 
 
 def test_set_match_quotas(catalog_db: Database) -> None:
-    with catalog_db.session() as session:
-        set_match_quotas(session, "m0", 2, 4, 6)
-    with catalog_db.session() as session:
-        match = get_match(session, "m0")
-        assert match is not None
-        assert (match.quota_home, match.quota_draw, match.quota_away) == (2, 4, 6)
-        with pytest.raises(UnknownMatchError, match="unknown match 'nope'"):
-            set_match_quotas(session, "nope", 2, 2, 2)
+    set_match_quotas(catalog_db, "m0", 2, 4, 6)
+    match = get_match(catalog_db, "m0")
+    assert match is not None
+    assert (match.quota_home, match.quota_draw, match.quota_away) == (2, 4, 6)
+    with pytest.raises(UnknownMatchError, match="unknown match 'nope'"):
+        set_match_quotas(catalog_db, "nope", 2, 2, 2)
+
+
+def _failed_call(model_id: str, error_class: str, now: datetime) -> NewAttempt:
+    return NewAttempt(
+        "m0", model_id, model_id, "p", False, False, error_class, None, 1.0, None, None, now
+    )
 
 
 def test_history_queries(catalog_db: Database, now: datetime) -> None:
-    with catalog_db.session() as session:
-        insert_predictions(
-            session, [_prediction("m0", "alpha", 2, 2), _prediction("m0", "beta", 0, 1)]
-        )
-        record_primary_result(session, "alpha", ok=False, threshold=1, cooldown_s=60, now=now)
-        for _ in range(2):
-            record_model_failure(
-                session, "beta", error="e", counts_toward_disable=True, disable_after=2, now=now
-            )
-    with catalog_db.session() as session:
-        assert sorted(prediction_results(session, "m0")) == ["A", "D"]
-        assert [m.id for m in finished_before(session, "E0", now)] == ["m0"]
-        assert finished_before(session, "E0", now - timedelta(days=2)) == []
-        assert cooling_or_disabled(session, now=now) == ({"alpha"}, {"beta"})
-        later = now + timedelta(seconds=60)
-        assert cooling_or_disabled(session, now=later) == (set(), {"beta"})
+    insert_predictions(
+        catalog_db, [_prediction("m0", "alpha", 2, 2), _prediction("m0", "beta", 0, 1)]
+    )
+    calls = [_failed_call("alpha", "timeout", now)] + [
+        _failed_call("beta", "unparseable", now) for _ in range(2)
+    ]
+    batch = PredictionBatch("m0", [], calls, now=now, disable_after=2)
+    assert record_batch(catalog_db, batch, quotas=lambda rows: (2, 2, 2)).disabled == ["beta"]
+    assert sorted(prediction_results(catalog_db, "m0")) == ["A", "D"]
+    rule = CooldownConfig(threshold=1, seconds=60)
+    inputs = read_batch_inputs(catalog_db, "m1", catalog=[], now=now, cooldown=rule)
+    assert inputs is not None
+    assert [m.id for m in inputs.history] == ["m0"]
+    assert (inputs.match.id, inputs.done) == ("m1", frozenset())
+    assert (inputs.cooling, inputs.disabled) == ({"alpha"}, {"beta"})
+    later = now + timedelta(seconds=60)
+    inputs = read_batch_inputs(catalog_db, "m0", catalog=[], now=later, cooldown=rule)
+    assert inputs is not None
+    assert inputs.history == ()  # nothing finished before m0
+    assert inputs.done == {"alpha", "beta"}
+    assert (inputs.cooling, inputs.disabled) == (set(), {"beta"})
+    assert read_batch_inputs(catalog_db, "nope", catalog=[], now=now) is None

@@ -8,7 +8,15 @@ import pytest
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from scoreline.store import Database, Match, Model, NewPrediction, Prediction, insert_predictions
+from scoreline.store import (
+    Database,
+    DatabaseError,
+    Match,
+    Model,
+    NewPrediction,
+    Prediction,
+    insert_predictions,
+)
 
 CET = timezone(timedelta(hours=1))
 
@@ -43,8 +51,9 @@ def test_timestamps_round_trip_as_aware_utc(db: Database) -> None:
 
 
 def test_naive_datetimes_are_refused(db: Database) -> None:
-    with pytest.raises(StatementError, match="naive datetime"), db.session() as session:
+    with pytest.raises(DatabaseError, match="naive datetime") as caught, db.session() as session:
         session.execute(insert(Match), [_match("m", datetime(2025, 1, 1, 15))])
+    assert isinstance(caught.value.__cause__, StatementError)
 
 
 def test_server_defaults_apply_to_raw_inserts(db: Database) -> None:
@@ -84,14 +93,16 @@ def test_server_defaults_apply_to_raw_inserts(db: Database) -> None:
 )
 def test_match_check_constraints(db: Database, column: str, value: object) -> None:
     row = _match("m", datetime(2025, 1, 1, tzinfo=UTC), **{column: value})
-    with pytest.raises(IntegrityError), db.session() as session:
+    with pytest.raises(DatabaseError) as caught, db.session() as session:
         session.execute(insert(Match), [row])
+    assert isinstance(caught.value.__cause__, IntegrityError)
 
 
 def test_prediction_check_constraints_and_foreign_keys(db: Database) -> None:
-    with pytest.raises(IntegrityError), db.session() as session:
-        insert_predictions(session, [NewPrediction("nope", "nope", 1, 0, False, None)])
-    with pytest.raises(IntegrityError), db.session() as session:
+    with pytest.raises(DatabaseError) as caught:
+        insert_predictions(db, [NewPrediction("nope", "nope", 1, 0, False, None)])
+    assert isinstance(caught.value.__cause__, IntegrityError)
+    with pytest.raises(DatabaseError) as caught, db.session() as session:
         session.execute(insert(Match), [_match("m", datetime(2025, 1, 1, tzinfo=UTC))])
         session.execute(
             insert(Model).values(
@@ -107,3 +118,4 @@ def test_prediction_check_constraints_and_foreign_keys(db: Database) -> None:
                 predicted_result="X",
             )
         )
+    assert isinstance(caught.value.__cause__, IntegrityError)

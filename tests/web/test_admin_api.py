@@ -54,8 +54,7 @@ def test_fallback_stats_match_the_service(admin: TestClient, seeded: Seeded) -> 
         "/api/admin/fallback-stats", params={"since": "2025-01-10", "until": "2025-01-10"}
     )
     assert response.status_code == 200
-    with seeded.db.session() as session:
-        expected = fallback_stats(session, seeded.config, since=SINCE, until=UNTIL, now=NOW)
+    expected = fallback_stats(seeded.db, seeded.config, since=SINCE, until=UNTIL, now=NOW)
     assert response.json() == json.loads(json.dumps(expected))
     alpha = next(s for s in response.json()["stats"] if s["model_id"] == "alpha")
     assert (alpha["fallback_rate"], alpha["exceeds_2x"], alpha["in_cooldown"]) == (0.75, True, True)

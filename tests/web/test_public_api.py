@@ -39,6 +39,21 @@ def test_health_is_503_naming_the_missing_schema(tmp_path: Path) -> None:
     assert "scoreline init" in leaderboard.json()["message"]
 
 
+def test_an_unreachable_database_is_503_on_every_reading_route(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = "postgresql+psycopg://scoreline:s3cret-pw@127.0.0.1:9/scoreline"
+    config = write_config(tmp_path, url)
+    with TestClient(create_app(config), raise_server_exceptions=False) as client:
+        responses = [client.get(path) for path in ("/api/leaderboard", "/api/matches/m1")]
+        responses.append(client.get("/metrics"))
+    for response in responses:
+        assert response.status_code == 503
+        assert response.json()["error"] == "service_unavailable"
+        assert "s3cret-pw" not in response.text
+    assert "OperationalError" in caplog.text and "s3cret-pw" not in caplog.text
+
+
 def test_health_is_503_when_the_queue_is_unreachable(tmp_path: Path) -> None:
     config = write_config(tmp_path).model_copy(update={"queue_url": "redis://127.0.0.1:1/0"})
     db = Database(f"sqlite:///{tmp_path / 'x.db'}")

@@ -1,13 +1,14 @@
 """Replaying a season: every match predicted as if before kick-off, then revealed and scored.
 
-The replay keeps a clock. Kick-off slots (matches sharing a kick-off time) are visited in
-order; for a slot at ``k`` the clock is set to ``k - 30 min`` and, first, every result whose
-final whistle (kick-off + 2 h) has passed is revealed (status ``finished`` and goals, as a
-results import would) and scored. Then the slot's matches are predicted by the real predict
-job, ``predict_match(now=k - 30 min)``: it refuses a match that is not a
-scheduled fixture or has kicked off, and it reads history only from finished matches that
-kicked off before the match. As the database holds nothing else (later seasons are never
-imported, the season's results are revealed only by the clock), a prediction cannot see a
+The season is written straight into the backtest database (history, and the season's
+matches as scheduled fixtures). The replay keeps a clock. Kick-off slots (matches sharing a
+kick-off time) are visited in order; for a slot at ``k`` the clock is set to ``k - 30 min``
+and, first, every result whose final whistle (kick-off + 2 h) has passed is revealed (status
+``finished`` and goals, as a results import would) and scored. Then the slot's matches are
+predicted by the real predict job, ``predict_match(now=k - 30 min)``: it refuses a match
+that is not a scheduled fixture or has kicked off, and it reads history only from finished
+matches that kicked off before the match. As the database holds nothing else (later seasons
+are never stored, the season's results are revealed only by the clock), a prediction cannot see a
 later result.
 
 Resuming: a match already finished in the backtest database is done and skipped; a match
@@ -29,18 +30,20 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from scoreline.backtest.season import Fixture, SeasonData, load_season, write_import_file
+from scoreline.backtest.season import Fixture, SeasonData, load_season
 from scoreline.config import Config, ConfigError, ProviderConfig
-from scoreline.predict import PredictSummary, predict_match
-from scoreline.scoring import (
-    REFERENCE_FORECASTERS,
-    DixonColesSettings,
-    LeaderboardRow,
-    leaderboard,
-    score_match,
+from scoreline.forecast import Forecaster
+from scoreline.llm import Registry
+from scoreline.predict import PredictSummary, build_forecasters, predict_match
+from scoreline.scoring import REFERENCE_FORECASTERS, LeaderboardRow, leaderboard, score_match
+from scoreline.store import (
+    Database,
+    Reveal,
+    bundled_matches_path,
+    match_states,
+    reveal_results,
+    upsert_matches,
 )
-from scoreline.store import Database, bundled_matches_path, import_matches
-from scoreline.store.backtest_queries import Reveal, match_states, reveal_results
 
 __all__ = [
     "DEFAULT_MODELS",
@@ -59,9 +62,6 @@ RESULT_DELAY = timedelta(hours=2)
 """How long after kick-off a result becomes known (90 minutes, half-time, stoppages)."""
 DEFAULT_MODELS = tuple(REFERENCE_FORECASTERS)
 """The reference forecasters: the backtest's models unless others are chosen."""
-REFERENCE_HISTORY_DAYS = DixonColesSettings().lookback_days + 1
-"""History the reference forecasters read before a season: the Dixon-Coles window (from
-the match day back), one day more. ``ref-market`` reads history only without odds."""
 
 ProgressFn = Callable[[int, int], None]
 """Called with ``(matches done, matches in the replay)`` after every kick-off slot."""
@@ -141,16 +141,21 @@ def backtest_config(config: Config, model_ids: Sequence[str] | None = None) -> C
         if m.id in keep
     ]
     used = {m.provider for m in models}
-    providers = {
-        name: _serial(p) if p.kind == "reference" else p
-        for name, p in config.providers.items()
-        if name in used
-    }
-    return config.model_copy(update={"models": models, "providers": providers})
+    providers = {name: p for name, p in config.providers.items() if name in used}
+    reduced = config.model_copy(update={"models": models, "providers": providers})
+    forecasters = _forecasters(reduced)
+    local = {m.provider for m in models if not forecasters[m.id].calls_provider}
+    providers = {name: _serial(p) if name in local else p for name, p in providers.items()}
+    return reduced.model_copy(update={"providers": providers})
+
+
+def _forecasters(config: Config) -> dict[str, Forecaster]:
+    """The configuration's forecasters, to read their traits (never called: no client)."""
+    return build_forecasters(config, Registry(config))
 
 
 def _serial(provider: ProviderConfig) -> ProviderConfig:
-    """One reference forecaster at a time: they are numpy/scipy code that holds the GIL
+    """One in-process forecaster at a time: they are numpy/scipy code that holds the GIL
     most of the time, so running them side by side only adds switching."""
     return provider.model_copy(update={"max_concurrency": 1})
 
@@ -190,8 +195,7 @@ class _Replay:
         self.concurrency = concurrency
         self.data = data
         self.result = result
-        with db.session() as session:
-            states = match_states(session, [f.match_id for f in data.fixtures])
+        states = match_states(db, [f.match_id for f in data.fixtures])
         self.done = {m for m, (status, _) in states.items() if status == "finished"}
         self.unrevealed = [f for f in data.fixtures if f.match_id not in self.done]
 
@@ -201,14 +205,13 @@ class _Replay:
         if not due:
             return
         self.unrevealed = [f for f in self.unrevealed if f.kickoff_at + RESULT_DELAY > moment]
-        with self.db.session() as session:
-            reveal_results(
-                session,
-                [
-                    Reveal(f.match_id, f.home_goals, f.away_goals, f.kickoff_at + RESULT_DELAY)
-                    for f in due
-                ],
-            )
+        reveal_results(
+            self.db,
+            [
+                Reveal(f.match_id, f.home_goals, f.away_goals, f.kickoff_at + RESULT_DELAY)
+                for f in due
+            ],
+        )
         for fixture in due:
             summary = score_match(self.db, fixture.match_id, now=fixture.kickoff_at + RESULT_DELAY)
             self.result.scored += summary.scored
@@ -250,22 +253,80 @@ class _Replay:
         await asyncio.to_thread(self.reveal_until, datetime.max.replace(tzinfo=UTC))
 
 
-def _all_reference(config: Config, model_ids: Sequence[str]) -> bool:
-    return all(config.provider_of(m).kind == "reference" for m in model_ids)
+@dataclass(frozen=True)
+class _Needs:
+    """What the chosen forecasters need, read from their traits."""
+
+    calls_provider: bool
+    """Some forecaster calls a provider (network-bound): predict matches side by side."""
+    history_days: int | None
+    """Days of history they read before a match with odds; None: all."""
 
 
-def _prepare(db: Database, data: SeasonData, directory: Path) -> None:
-    """Import the history and the fixtures not stored yet (as scheduled, without goals)."""
+def _needs(config: Config, chosen: Sequence[str]) -> _Needs:
+    forecasters = _forecasters(config)
+    picked = [forecasters[m] for m in chosen]
+    known = [f.history_days for f in picked if f.history_days is not None]
+    return _Needs(
+        calls_provider=any(f.calls_provider for f in picked),
+        history_days=max(known, default=0) if len(known) == len(picked) else None,
+    )
+
+
+def _prepare(db: Database, data: SeasonData) -> None:
+    """Store the history and the fixtures not stored yet (as scheduled, without goals)."""
     db.upgrade()
     if not data.fixtures:
         return
-    with db.session() as session:
-        stored = set(match_states(session, [f.match_id for f in data.fixtures]))
-    path = write_import_file(data, directory / "backtest-import.csv", stored=stored)
+    stored = set(match_states(db, [f.match_id for f in data.fixtures]))
+    upsert_matches(db, data.to_store(stored), now=data.fixtures[0].kickoff_at - timedelta(days=1))
+
+
+def _trimmed(data: SeasonData, needs: _Needs, history_days: int | None) -> SeasonData:
+    """The season with only ``history_days`` of history, or what the forecasters read."""
+    if history_days is None and not data.without_odds:
+        history_days = needs.history_days
+    return data if history_days is None else data.with_history_days(history_days)
+
+
+async def _run(
+    db: Database,
+    config: Config,
+    data: SeasonData,
+    result: BacktestResult,
+    *,
+    concurrency: int,
+    progress: ProgressFn | None,
+) -> None:
+    """Prepare the database, replay the season and read its leaderboard."""
     try:
-        import_matches(db, path, now=data.fixtures[0].kickoff_at - timedelta(days=1))
+        await asyncio.to_thread(_prepare, db, data)
+        with _single_threaded_blas():
+            replay = _Replay(db, config, data, result, concurrency=concurrency)
+            await replay.run(progress)
+        result.leaderboard = leaderboard(db, competition=data.competition, season=data.season)
     finally:
-        path.unlink(missing_ok=True)
+        db.dispose()
+
+
+def _database(directory: Path, url: str | None, competition: str, season: str) -> Database:
+    """The backtest database: ``url``, else a SQLite file in the work folder."""
+    directory.mkdir(parents=True, exist_ok=True)
+    return Database(url or f"sqlite:///{directory / f'backtest-{competition}-{season}.db'}")
+
+
+def _new_result(
+    db: Database, config: Config, data: SeasonData, chosen: list[str]
+) -> BacktestResult:
+    inactive = {m: config.inactive_reason(m) or "" for m in chosen if not config.is_active(m)}
+    return BacktestResult(
+        competition=data.competition,
+        season=data.season,
+        database=repr(db.url),
+        models=chosen,
+        inactive=inactive,
+        matches=len(data.fixtures),
+    )
 
 
 async def replay_season(
@@ -282,29 +343,22 @@ async def replay_season(
     history_days: int | None = None,
     progress: ProgressFn | None = None,
 ) -> BacktestResult:
-    """Replay a season with the chosen models and return the season's leaderboard.
+    """Replay a season with the chosen models; return this run's counts and the leaderboard.
 
     Args:
-        config: The configuration (providers and catalog; its database is not touched).
+        config: Providers and catalog (its database is not touched).
         competition: Competition code, e.g. ``E0``.
         season: Season, e.g. ``2024-25``.
-        directory: Work folder: holds the backtest database unless ``database_url`` is given.
+        directory: Work folder; holds ``backtest-<competition>-<season>.db`` by default.
         models: Models to ask (default: the four reference forecasters).
         max_matches: Replay only the season's first this many matches.
-        database_url: Backtest database (default: ``backtest-<competition>-<season>.db``
-            in ``directory``). Never point it at the production store.
+        database_url: The backtest database instead; never point it at the production store.
         data_path: Matches CSV with the bundled columns (default: the bundled file).
-        concurrency: Matches of one kick-off slot predicted at once. Default: 1 when every
-            model is a reference forecaster (CPU-bound Python: running several at once
-            only adds thread switching), else 8 (LLM calls wait on the network).
-        history_days: Import only the results of this many days before the season (0: none).
-            Default: all earlier results, except when every model is a reference
-            forecaster and every fixture has odds: then only what those read (the
-            Dixon-Coles look-back), which gives the same predictions at half the cost.
+        concurrency: Matches of a kick-off slot predicted at once. Default: 8 when some
+            forecaster calls a provider (network-bound), else 1 (CPU-bound threads only switch).
+        history_days: Days of results before the season to store (0: none). Default: when
+            every fixture has odds, what the forecasters read (their ``history_days``), else all.
         progress: Called with ``(done, total)`` after every kick-off slot.
-
-    Returns:
-        Counts of this run and the leaderboard over every replayed match.
 
     Raises:
         ConfigError: A chosen model is unknown.
@@ -313,43 +367,14 @@ async def replay_season(
     started = time.perf_counter()
     replay_config = backtest_config(config, models)
     chosen = list(models or DEFAULT_MODELS)
-    reference_only = _all_reference(replay_config, chosen)
-    data = load_season(
-        data_path or bundled_matches_path(competition),
-        competition=competition,
-        season=season,
-        max_matches=max_matches,
-    )
-    if history_days is None and reference_only and not data.without_odds:
-        history_days = REFERENCE_HISTORY_DAYS
-    if history_days is not None:
-        data = data.with_history_days(history_days)
-    if concurrency is None:
-        concurrency = 1 if reference_only else 8
-    directory.mkdir(parents=True, exist_ok=True)
-    url = database_url or f"sqlite:///{directory / f'backtest-{competition}-{season}.db'}"
-    db = Database(url)
-    result = BacktestResult(
-        competition=competition,
-        season=season,
-        database=repr(db.url),
-        models=chosen,
-        inactive={
-            m: replay_config.inactive_reason(m) or ""
-            for m in chosen
-            if not replay_config.is_active(m)
-        },
-        matches=len(data.fixtures),
-    )
-    try:
-        await asyncio.to_thread(_prepare, db, data, directory)
-        with _single_threaded_blas():
-            replay = _Replay(db, replay_config, data, result, concurrency=concurrency)
-            await replay.run(progress)
-        with db.session() as session:
-            result.leaderboard = leaderboard(session, competition=competition, season=season)
-    finally:
-        db.dispose()
+    needs = _needs(replay_config, chosen)
+    path = data_path or bundled_matches_path(competition)
+    data = load_season(path, competition=competition, season=season, max_matches=max_matches)
+    data = _trimmed(data, needs, history_days)
+    db = _database(directory, database_url, competition, season)
+    result = _new_result(db, replay_config, data, chosen)
+    workers = concurrency if concurrency is not None else (8 if needs.calls_provider else 1)
+    await _run(db, replay_config, data, result, concurrency=workers, progress=progress)
     result.wall_s = time.perf_counter() - started
     return result
 

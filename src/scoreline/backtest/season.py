@@ -2,20 +2,21 @@
 
 The backtest database only ever holds what was known at the replay clock: every match of
 the competition that kicked off before the season (finished history), and the season's
-matches as scheduled fixtures without goals. The results stay in memory here and are
-revealed one by one as the clock passes each final whistle. Later seasons are never
-imported.
+matches as scheduled fixtures without goals, written straight into the store
+(``upsert_matches``). The results stay in memory here and are revealed one by one as the
+clock passes each final whistle. Later seasons are never stored.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-__all__ = ["Fixture", "SeasonData", "load_season", "write_import_file"]
+from scoreline.store import MatchRecord, read_matches_csv
+
+__all__ = ["Fixture", "SeasonData", "load_season"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,16 +41,14 @@ class SeasonData:
     """Competition code, e.g. ``E0``."""
     season: str
     """Season, e.g. ``2024-25``."""
-    fieldnames: list[str]
-    """CSV header of the source file."""
-    history: list[dict[str, str]]
-    """Rows of matches that kicked off before the season's first match (finished)."""
+    history: list[MatchRecord]
+    """Finished matches that kicked off before the season's first match."""
     fixtures: list[Fixture]
     """The season's matches with a result, by kick-off then id."""
     without_odds: int
     """Fixtures with incomplete odds."""
-    rows: dict[str, dict[str, str]]
-    """Source rows of the fixtures, by match id."""
+    records: dict[str, MatchRecord]
+    """The fixtures as read (with their results), by match id."""
     without_result: int
     """Season matches left out because the file has no result for them."""
 
@@ -58,11 +57,28 @@ class SeasonData:
         if not self.fixtures:
             return self
         oldest = self.fixtures[0].kickoff_at - timedelta(days=days)
-        return replace(self, history=[r for r in self.history if _kickoff(r) >= oldest])
+        return replace(self, history=[r for r in self.history if r.kickoff_at >= oldest])
+
+    def to_store(self, stored: Collection[str]) -> list[MatchRecord]:
+        """What the backtest database gets: the history, and the fixtures not stored yet.
+
+        Fixtures already stored are left out, so a resumed backtest never turns a revealed
+        result back into a fixture. Fixtures go in without goals (scheduled).
+        """
+        fixtures = [
+            replace(self.records[f.match_id], status="scheduled", home_goals=None, away_goals=None)
+            for f in self.fixtures
+            if f.match_id not in stored
+        ]
+        return [*self.history, *fixtures]
 
 
-def _kickoff(row: dict[str, str]) -> datetime:
-    return datetime.fromisoformat(row["kickoff_utc"].replace("Z", "+00:00"))
+def _played(record: MatchRecord) -> bool:
+    return record.home_goals is not None and record.away_goals is not None
+
+
+def _has_odds(record: MatchRecord) -> bool:
+    return None not in (record.odds_home, record.odds_draw, record.odds_away)
 
 
 def load_season(
@@ -81,62 +97,26 @@ def load_season(
 
     Raises:
         ValueError: The file has no match of that competition and season.
+        MatchImportError: The file is not a valid matches CSV.
     """
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        fieldnames = list(reader.fieldnames or [])
-        rows = [row for row in reader if row["competition"] == competition]
-    in_season = [row for row in rows if row["season"] == season]
+    records = [r for r in read_matches_csv(path) if r.competition == competition]
+    in_season = [r for r in records if r.season == season]
     if not in_season:
         raise ValueError(f"{path.name} has no {competition} match in season {season!r}")
-    start = min(_kickoff(row) for row in in_season)
-    history = [row for row in rows if row["season"] != season and _kickoff(row) < start]
-    played = [row for row in in_season if row["home_goals"] and row["away_goals"]]
-    played.sort(key=lambda row: (_kickoff(row), row["match_id"]))
+    start = min(r.kickoff_at for r in in_season)
+    history = [r for r in records if r.season != season and r.kickoff_at < start and _played(r)]
+    played = sorted((r for r in in_season if _played(r)), key=lambda r: (r.kickoff_at, r.id))
     if max_matches is not None:
         played = played[:max_matches]
-    fixtures = [
-        Fixture(row["match_id"], _kickoff(row), int(row["home_goals"]), int(row["away_goals"]))
-        for row in played
-    ]
     return SeasonData(
         competition=competition,
         season=season,
-        fieldnames=fieldnames,
-        history=[row for row in history if row["home_goals"] and row["away_goals"]],
-        fixtures=fixtures,
-        without_odds=sum(
-            1 for row in played if not all(row[k] for k in ("odds_home", "odds_draw", "odds_away"))
-        ),
-        rows={row["match_id"]: row for row in played},
-        without_result=sum(1 for r in in_season if not (r["home_goals"] and r["away_goals"])),
+        history=history,
+        fixtures=[
+            Fixture(r.id, r.kickoff_at, int(r.home_goals or 0), int(r.away_goals or 0))
+            for r in played
+        ],
+        without_odds=sum(1 for r in played if not _has_odds(r)),
+        records={r.id: r for r in played},
+        without_result=len(in_season) - sum(1 for r in in_season if _played(r)),
     )
-
-
-def write_import_file(data: SeasonData, target: Path, *, stored: Collection[str]) -> Path:
-    """Write the CSV the backtest imports: history, and the fixtures not stored yet.
-
-    Fixtures already in the database are left out, so a resumed backtest never turns a
-    revealed result back into a fixture. Fixtures go in without goals (scheduled).
-
-    Args:
-        data: The season.
-        target: File to write.
-        stored: Ids of matches already in the backtest database.
-
-    Returns:
-        ``target``.
-    """
-    with target.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=data.fieldnames)
-        writer.writeheader()
-        writer.writerows(data.history)
-        for fixture in data.fixtures:
-            if fixture.match_id in stored:
-                continue
-            row = dict(data.rows[fixture.match_id])
-            row["home_goals"] = row["away_goals"] = ""
-            if "status" in row:
-                row["status"] = "scheduled"
-            writer.writerow(row)
-    return target

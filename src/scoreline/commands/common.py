@@ -4,27 +4,32 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from scoreline.config import Config, load_config
 from scoreline.report import parse_moment
-from scoreline.store import Database
+from scoreline.store import Database, DatabaseError
 
 __all__ = [
     "STATE",
     "ConfigOpt",
     "JsonOpt",
     "console",
+    "database_errors",
     "err_console",
     "get_config",
     "open_db",
     "parse_when",
+    "print_error",
     "print_json",
     "render_table",
     "utc_now",
@@ -76,6 +81,30 @@ def parse_when(value: str | None, *, end_of_day: bool = False) -> datetime | Non
         return parse_moment(value, end_of_day=end_of_day)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
+
+
+DATABASE_HINT = " (check database_url; a new database needs `scoreline init`)"
+"""Said after a database error whose message does not already point the way."""
+
+
+def print_error(exc: Exception) -> None:
+    """A domain error as one red line on stderr: ``ErrorClass: message``, no traceback."""
+    message = str(exc)
+    if isinstance(exc, DatabaseError) and "scoreline init" not in message:
+        message += DATABASE_HINT
+    err_console.print(
+        f"[red]{type(exc).__name__}[/red]: {escape(message)}", highlight=False, soft_wrap=True
+    )
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """A database failure inside the block becomes one red line and exit code 1."""
+    try:
+        yield
+    except DatabaseError as exc:
+        print_error(exc)
+        raise typer.Exit(1) from None
 
 
 def print_json(data: Any) -> None:

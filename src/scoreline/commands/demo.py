@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.logging import RichHandler
@@ -13,6 +13,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from scoreline.commands.common import console, err_console, render_table
+
+if TYPE_CHECKING:
+    from scoreline.demo import DemoResult
 
 
 def register(app: typer.Typer) -> None:
@@ -138,6 +141,12 @@ def demo(
     _leaderboard(result.leaderboard)
     _fallbacks(result.fallback)
     _highlight(result.highlight)
+    _gaps(result)
+    _next_steps(work)
+
+
+def _gaps(result: DemoResult) -> None:
+    """Models that missed predictions (and why), and models that were not asked."""
     for row in result.missing:
         state = "auto-disabled, " if row["auto_disabled"] else ""
         console.print(
@@ -147,6 +156,10 @@ def demo(
         )
     for model_id, reason in result.inactive.items():
         console.print(f"[dim]{model_id} inactive: {escape(reason)}[/dim]")
+
+
+def _next_steps(work: Path) -> None:
+    """Where to go from the demo: its dashboard, real providers, an endpoint, an outage."""
     console.print(
         "\n[bold]Next steps[/bold]\n"
         f"  dashboard on this demo:  scoreline serve --dir {work}   (then open http://127.0.0.1:8000)\n"

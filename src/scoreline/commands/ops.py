@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from scoreline.commands.common import (
     ConfigOpt,
     JsonOpt,
     console,
+    database_errors,
     err_console,
     get_config,
     open_db,
@@ -33,20 +32,6 @@ def register(app: typer.Typer, models_app: typer.Typer) -> None:
     app.command("fallback-stats")(fallback_stats_command)
     app.command("serve")(serve)
     models_app.command("enable")(models_enable)
-
-
-@contextmanager
-def _database_errors() -> Iterator[None]:
-    """A database failure becomes one red line and exit code 1, never a traceback."""
-    try:
-        yield
-    except SQLAlchemyError as exc:
-        err_console.print(
-            f"[red]DatabaseError[/red]: {type(exc).__name__}: the database is unreachable or "
-            "has no schema (run `scoreline init`)",
-            highlight=False,
-        )
-        raise typer.Exit(1) from None
 
 
 def _rate(rate: float) -> str:
@@ -84,24 +69,36 @@ def fallback_stats_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Per-model fallback rate, and what the fallbacks cost against the original model."""
-    from scoreline.report import fallback_stats, today_window
+    from scoreline.report import fallback_stats
 
     cfg = get_config(config)
     now = utc_now()
-    start, end = today_window(now)
-    since_at = parse_when(since) or start
-    until_at = parse_when(until, end_of_day=True) or end
-    if since_at > until_at:
-        raise typer.BadParameter("--since is after --until")
+    since_at, until_at = _window(since, until, now)
     db = open_db(cfg)
     try:
-        with _database_errors(), db.session() as session:
-            data = fallback_stats(session, cfg, since=since_at, until=until_at, now=now)
+        with database_errors():
+            data = fallback_stats(db, cfg, since=since_at, until=until_at, now=now)
     finally:
         db.dispose()
     if as_json:
         print_json(data)
         return
+    _render_stats(data)
+
+
+def _window(since: str | None, until: str | None, now: datetime) -> tuple[datetime, datetime]:
+    """``--since``/``--until`` as aware UTC, each defaulting to today's bound."""
+    from scoreline.report import today_window
+
+    start, end = today_window(now)
+    since_at = parse_when(since) or start
+    until_at = parse_when(until, end_of_day=True) or end
+    if since_at > until_at:
+        raise typer.BadParameter("--since is after --until")
+    return since_at, until_at
+
+
+def _render_stats(data: dict[str, Any]) -> None:
     render_table(
         f"fallbacks {data['since'][:19]} .. {data['until'][:19]} UTC",
         [
@@ -171,9 +168,9 @@ def models_enable(
     cfg = get_config(config)
     db = open_db(cfg)
     try:
-        with _database_errors(), db.session() as session:
-            enable_model(session, model_id)
-            row = model_health_of(session, model_id, now=utc_now())
+        with database_errors():
+            enable_model(db, model_id)
+            row = model_health_of(db, model_id, now=utc_now(), cooldown=cfg.cooldown)
     finally:
         db.dispose()
     if as_json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -133,11 +134,8 @@ def predict(
     db = open_db(cfg)
     match_ids = list(match or [])
     if due:
-        from datetime import timedelta
-
         window = timedelta(minutes=cfg.schedule.predict_window_min)
-        with db.session() as session:
-            match_ids += [m.id for m in due_matches(session, now=utc_now(), window=window)]
+        match_ids += [m.id for m in due_matches(db, now=utc_now(), window=window)]
     if not match_ids:
         raise typer.BadParameter("give --match ID or --due (no match is due now)")
     columns = (
@@ -153,26 +151,30 @@ def predict(
     if as_json:
         print_json({"summaries": [s.as_dict() for s in summaries], "refused": refused})
     else:
-        render_table(
-            "predict",
-            ["match", "asked", "predicted", "via fallback", "failed", "skipped", "wall s"],
-            [
-                [
-                    s.match_id,
-                    s.asked,
-                    s.predicted,
-                    s.via_fallback,
-                    ", ".join(f"{k} {v}" for k, v in sorted(s.failed.items())) or "-",
-                    s.skipped,
-                    f"{s.wall_ms / 1000:.1f}",
-                ]
-                for s in summaries
-            ],
-        )
-        for reason in refused:
-            err_console.print(f"[yellow]refused[/yellow]: {reason}", highlight=False)
+        _render_predict(summaries, refused)
     if refused and not summaries:
         raise typer.Exit(1)
+
+
+def _render_predict(summaries: list[PredictSummary], refused: list[str]) -> None:
+    render_table(
+        "predict",
+        ["match", "asked", "predicted", "via fallback", "failed", "skipped", "wall s"],
+        [
+            [
+                s.match_id,
+                s.asked,
+                s.predicted,
+                s.via_fallback,
+                ", ".join(f"{k} {v}" for k, v in sorted(s.failed.items())) or "-",
+                s.skipped,
+                f"{s.wall_ms / 1000:.1f}",
+            ]
+            for s in summaries
+        ],
+    )
+    for reason in refused:
+        err_console.print(f"[yellow]refused[/yellow]: {reason}", highlight=False)
 
 
 def worker(

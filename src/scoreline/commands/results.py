@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import (
@@ -36,6 +36,10 @@ from scoreline.scoring import (
     score_all,
     score_match,
 )
+
+if TYPE_CHECKING:
+    from scoreline.backtest import BacktestResult
+    from scoreline.config import Config
 
 __all__ = ["register"]
 
@@ -133,17 +137,16 @@ def leaderboard_command(
     if sort not in SORT_KEYS:
         raise typer.BadParameter(f"--sort must be one of {', '.join(SORT_KEYS)}")
     db = open_db(get_config(config))
-    with db.session() as session:
-        rows = leaderboard(
-            session,
-            competition=competition,
-            season=season,
-            since=parse_when(since),
-            until=parse_when(until, end_of_day=True),
-            sort=sort,
-            include_after_kickoff=include_after_kickoff,
-            intervals=intervals,
-        )
+    rows = leaderboard(
+        db,
+        competition=competition,
+        season=season,
+        since=parse_when(since),
+        until=parse_when(until, end_of_day=True),
+        sort=sort,
+        include_after_kickoff=include_after_kickoff,
+        intervals=intervals,
+    )
     if as_json:
         print_json([row.as_dict() for row in rows])
         return
@@ -180,39 +183,47 @@ def backtest_command(
 
     Resumable: run it again after an interruption and it continues where it stopped.
     """
+    options = {
+        "competition": competition,
+        "season": season,
+        "directory": directory,
+        "models": models,
+        "max_matches": limit,
+        "history_days": history_days,
+    }
+    result = _replay(get_config(config), f"{competition} {season}", options, quiet=as_json)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    _render_backtest(result)
+
+
+def _replay(cfg: Config, label: str, options: dict[str, Any], *, quiet: bool) -> BacktestResult:
+    """Run the backtest under a progress bar; a bad season or file is a usage error."""
     from scoreline.backtest import run_backtest
 
-    cfg = get_config(config)
     columns = (
-        TextColumn(f"{competition} {season}"),
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TextColumn("eta"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=err_console, transient=as_json) as progress:
+    with Progress(*columns, console=err_console, transient=quiet) as progress:
         task = progress.add_task("replay", total=None)
 
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
         try:
-            result = run_backtest(
-                cfg,
-                competition=competition,
-                season=season,
-                directory=directory,
-                models=models,
-                max_matches=limit,
-                history_days=history_days,
-                progress=advance,
-            )
+            return run_backtest(cfg, **options, progress=advance)
         except (ValueError, FileNotFoundError) as exc:
             raise typer.BadParameter(str(exc)) from None
-    if as_json:
-        print_json(result.as_dict())
-        return
+
+
+def _render_backtest(result: BacktestResult) -> None:
+    competition, season = result.competition, result.season
     for model_id, reason in result.inactive.items():
         err_console.print(f"[yellow]not asked[/yellow]: {model_id}: {reason}", highlight=False)
     console.print(

@@ -17,14 +17,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
-from scoreline.config import Config, load_config
+from scoreline.config import Config, ModelConfig, load_config
 from scoreline.demo.catalog import DEMO_FAULTS, write_demo_config
 from scoreline.queue import JobQueue
 from scoreline.report import fallback_stats, leaderboard_rows, match_detail, model_health
 from scoreline.sandbox import SandboxServer
-from scoreline.store import Database, Prediction, bundled_matches_path, import_matches
+from scoreline.store import Database, bundled_matches_path, count_predictions, import_matches
 
 __all__ = ["DemoResult", "run_demo"]
 
@@ -96,16 +94,6 @@ def _drain(queue: JobQueue) -> None:
             future.result()
 
 
-def _counts(db: Database, ids: list[str]) -> dict[str, int]:
-    with db.session() as session:
-        query = (
-            select(Prediction.match_id, func.count())
-            .where(Prediction.match_id.in_(ids))
-            .group_by(Prediction.match_id)
-        )
-        return {match_id: int(n) for match_id, n in session.execute(query)}
-
-
 def _predict_through_queue(
     queue: JobQueue, matchday: list[dict[str, str]], expected: int, progress: ProgressFn | None
 ) -> None:
@@ -116,15 +104,15 @@ def _predict_through_queue(
         done = runner.submit(_drain, queue)
         while not done.done():
             if progress is not None:
-                progress(_counts(queue.db, ids), expected)
+                progress(count_predictions(queue.db, ids), expected)
             time.sleep(0.2)
         done.result()
     if progress is not None:
-        progress(_counts(queue.db, ids), expected)
+        progress(count_predictions(queue.db, ids), expected)
 
 
-def _highlight(session: Any, matchday: list[dict[str, str]]) -> dict[str, Any] | None:
-    details = [match_detail(session, r["match_id"]) for r in matchday]
+def _highlight(db: Database, matchday: list[dict[str, str]]) -> dict[str, Any] | None:
+    details = [match_detail(db, r["match_id"]) for r in matchday]
     found = [d for d in details if d is not None]
     if not found:
         return None
@@ -133,19 +121,46 @@ def _highlight(session: Any, matchday: list[dict[str, str]]) -> dict[str, Any] |
 
 def _report(config: Config, db: Database, matchday: list[dict[str, str]]) -> dict[str, Any]:
     first, last = _kickoff(matchday[0]), _kickoff(matchday[-1])
-    with db.session() as session:
-        return {
-            "leaderboard": leaderboard_rows(session, since=first, until=last),
-            "fallback": fallback_stats(
-                session,
-                config,
-                since=first - timedelta(days=1),
-                until=last + timedelta(days=1),
-                now=last,
-            ),
-            "highlight": _highlight(session, matchday),
-            "health": {row["model_id"]: row for row in model_health(session, now=last)},
+    return {
+        "leaderboard": leaderboard_rows(db, since=first, until=last),
+        "fallback": fallback_stats(
+            db,
+            config,
+            since=first - timedelta(days=1),
+            until=last + timedelta(days=1),
+            now=last,
+        ),
+        "highlight": _highlight(db, matchday),
+        "health": {
+            row["model_id"]: row for row in model_health(db, now=last, cooldown=config.cooldown)
+        },
+    }
+
+
+def _missing(
+    active: list[ModelConfig], outcome: dict[str, Any], matchday: list[dict[str, str]]
+) -> list[dict[str, Any]]:
+    """Active models that stored fewer predictions than there were matches, and why."""
+    stored = {row["model_id"]: row["scored"] for row in outcome["leaderboard"]}
+    return [
+        {
+            "model_id": m.id,
+            "stored": stored.get(m.id, 0),
+            "auto_disabled": outcome["health"].get(m.id, {}).get("auto_disabled", False),
+            "last_error": outcome["health"].get(m.id, {}).get("last_error"),
         }
+        for m in active
+        if stored.get(m.id, 0) < len(matchday)
+    ]
+
+
+def _score_through_queue(queue: JobQueue, after: Path, matchday: list[dict[str, str]]) -> None:
+    """Reveal the results, then score every changed match as if two hours after kick-off."""
+    report = import_matches(queue.db, after)
+    for match_id in report.changed_result_ids:
+        row = next(r for r in matchday if r["match_id"] == match_id)
+        queue.enqueue_score(match_id, now=_kickoff(row) + timedelta(hours=2))
+    _drain(queue)
 
 
 def run_demo(
@@ -165,24 +180,10 @@ def run_demo(
         queue = JobQueue(config, db=db)
         active = config.active_models()
         _predict_through_queue(queue, matchday, len(active), progress)
-    report = import_matches(db, after)
-    for match_id in report.changed_result_ids:
-        row = next(r for r in matchday if r["match_id"] == match_id)
-        queue.enqueue_score(match_id, now=_kickoff(row) + timedelta(hours=2))
-    _drain(queue)
+    _score_through_queue(queue, after, matchday)
     outcome = _report(config, db, matchday)
-    predictions = sum(_counts(db, [r["match_id"] for r in matchday]).values())
-    stored = {row["model_id"]: row["scored"] for row in outcome["leaderboard"]}
-    missing = [
-        {
-            "model_id": m.id,
-            "stored": stored.get(m.id, 0),
-            "auto_disabled": outcome["health"].get(m.id, {}).get("auto_disabled", False),
-            "last_error": outcome["health"].get(m.id, {}).get("last_error"),
-        }
-        for m in active
-        if stored.get(m.id, 0) < len(matchday)
-    ]
+    predictions = sum(count_predictions(db, [r["match_id"] for r in matchday]).values())
+    missing = _missing(active, outcome, matchday)
     db.dispose()
     inactive = {
         m.id: config.inactive_reason(m.id) or ""

@@ -56,6 +56,7 @@ class ProviderError(Exception):
         model_id: str,
         provider: str,
         status: int | None = None,
+        attempts: tuple[Any, ...] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -64,24 +65,28 @@ class ProviderError(Exception):
         self.provider = provider
         self.status = status
         """The HTTP status, when the provider sent one."""
-        self.attempts: tuple[Any, ...] = ()
-        """Attempt records of the fallback call that raised this error, when there was one."""
+        self.attempts: tuple[Any, ...] = tuple(attempts)
+        """Attempt records of the fallback call that raised this error, when there was one
+        (``llm.Attempt`` values; kept through pickling)."""
 
     def __str__(self) -> str:
         status = f" HTTP {self.status}" if self.status is not None else ""
         return f"{self.model_id} ({self.provider}){status}: {self.error_class}: {self.message}"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild,
-            (type(self), self.message, self.model_id, self.provider, self.status),
-        )
+        state = (self.message, self.model_id, self.provider, self.status, self.attempts)
+        return (_rebuild, (type(self), *state))
 
 
 def _rebuild(
-    cls: type[ProviderError], message: str, model_id: str, provider: str, status: int | None
+    cls: type[ProviderError],
+    message: str,
+    model_id: str,
+    provider: str,
+    status: int | None,
+    attempts: tuple[Any, ...] = (),
 ) -> ProviderError:
-    return cls(message, model_id=model_id, provider=provider, status=status)
+    return cls(message, model_id=model_id, provider=provider, status=status, attempts=attempts)
 
 
 class TransportError(ProviderError):

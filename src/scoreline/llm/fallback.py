@@ -149,7 +149,7 @@ async def run_with_fallback(
     check: Callable[[str], Any] = accept if accept is not None else (lambda text: text)
     attempts: list[Attempt] = []
     primary_error: ProviderError | None = None
-    if not (skip_primary and fallback_id is not None):
+    if fallback_id is None or not skip_primary:
         try:
             reply, value = await _attempt(model_id, call, check, attempts, is_fallback=False)
             return _result(model_id, reply, value, attempts, used=False)
@@ -161,6 +161,18 @@ async def run_with_fallback(
             log.warning("model %s failed (%s); trying fallback %s", model_id, exc, fallback_id)
     else:
         log.info("model %s is in cooldown; calling fallback %s directly", model_id, fallback_id)
+    return await _fallback(model_id, fallback_id, call, check, attempts, primary_error)
+
+
+async def _fallback(
+    model_id: str,
+    fallback_id: str,
+    call: Callable[[str], Awaitable[Reply]],
+    check: Callable[[str], Any],
+    attempts: list[Attempt],
+    primary_error: ProviderError | None,
+) -> Any:
+    """The one fallback call; both failed: its error, chained from the primary's."""
     try:
         reply, value = await _attempt(fallback_id, call, check, attempts, is_fallback=True)
     except ProviderError as exc:

@@ -5,8 +5,9 @@
     async with Registry(config) as registry:
         result = await registry.call_with_fallback(model_id, system, user, accept=parse)
 
-Cooldown state lives behind the ``CooldownStore`` protocol: in memory by default, in the
-database when a worker passes the store-backed one, so every worker shares what one learns.
+Cooldown decisions live behind the ``CooldownStore`` protocol: in memory by default (a
+notebook learns from its own calls), or a read-only view of what the store derived from the
+attempt records (the predict job), so every worker shares what one learns.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import functools
 import ssl
 import time
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Protocol, TypeVar
 
@@ -24,6 +26,7 @@ import httpx2
 import openai
 
 from scoreline.config import Config, ConfigError
+from scoreline.health import PrimaryCall, cooldown_until
 from scoreline.llm.call import Reply, call_model
 from scoreline.llm.errors import ProviderError
 from scoreline.llm.fallback import CallResult, run_with_fallback
@@ -54,7 +57,11 @@ class CooldownStore(Protocol):
 
 
 class MemoryCooldown:
-    """Cooldown state for one process (notebooks, tests, a single CLI run)."""
+    """Cooldown state for one process (notebooks, tests, a single CLI run).
+
+    It keeps the primary's recent calls and asks ``scoreline.health.cooldown_until``, the
+    rule the store applies to the attempt records, so both decide alike.
+    """
 
     def __init__(
         self, *, threshold: int, seconds: float, clock: Callable[[], float] = time.monotonic
@@ -62,23 +69,22 @@ class MemoryCooldown:
         self.threshold = threshold
         self.seconds = seconds
         self._clock = clock
-        self._streak: dict[str, int] = {}
-        self._until: dict[str, float] = {}
+        self._calls: dict[str, list[PrimaryCall]] = {}
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self._clock(), UTC)
 
     async def in_cooldown(self, model_id: str) -> bool:
         """Whether the cooldown started by the last failures is still running."""
-        return self._clock() < self._until.get(model_id, float("-inf"))
+        calls = self._calls.get(model_id, [])
+        until = cooldown_until(calls, threshold=self.threshold, seconds=self.seconds)
+        return until is not None and self._now() < until
 
     async def record(self, model_id: str, *, ok: bool) -> None:
-        """A success restores the primary; a failure past the threshold (re)starts the cooldown."""
-        if ok:
-            self._streak.pop(model_id, None)
-            self._until.pop(model_id, None)
-            return
-        streak = self._streak.get(model_id, 0) + 1
-        self._streak[model_id] = streak
-        if streak >= self.threshold:
-            self._until[model_id] = self._clock() + self.seconds
+        """Remember the primary's call, newest first (only ``threshold`` calls matter)."""
+        call = PrimaryCall(ok=ok, error_class=None if ok else "error", at=self._now())
+        calls = [call, *self._calls.get(model_id, [])]
+        self._calls[model_id] = calls[: self.threshold]
 
 
 class Registry:
@@ -110,8 +116,8 @@ class Registry:
     async def __aenter__(self) -> Registry:
         secrets = []
         for name, provider in self.config.providers.items():
-            if provider.kind != "openai" or not provider.has_credentials(self._env):
-                continue
+            if not provider.base_url or not provider.has_credentials(self._env):
+                continue  # nothing to call: in-process forecasters, or no key
             key = provider.api_key(self._env)
             if key:
                 secrets.append(key)
@@ -148,7 +154,7 @@ class Registry:
             await client.close()
 
     def can_call(self, model_id: str) -> bool:
-        """Whether the model's provider has a client (an OpenAI-compatible provider with a key)."""
+        """Whether the model's provider has a client (it has a ``base_url`` and its key)."""
         return self.config.has_model(model_id) and self.config.model(model_id).provider in (
             self._clients
         )

@@ -1,17 +1,18 @@
-"""``scoreline models check``: one sample prediction per model, through the fallback."""
+"""``scoreline models check``: one sample forecast per model, through its ``Forecaster``."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from scoreline.config import Config, ConfigError
-from scoreline.llm import ProviderError, Registry
-from scoreline.predict.parse import make_accept
-from scoreline.predict.prompt import SYSTEM_PROMPT, render_prompt, sample_context
+from scoreline.forecast import ForecastContext, Forecaster, ForecastError
+from scoreline.llm import Registry
+from scoreline.predict.forecasters import build_forecasters, context_of
+from scoreline.predict.prompt import sample_context
 
 __all__ = ["check_models", "list_models"]
 
@@ -35,12 +36,10 @@ def list_models(config: Config) -> list[dict[str, Any]]:
     ]
 
 
-async def _check_one(
-    registry: Registry, model_id: str, user_prompt: str, match_id: str
-) -> dict[str, Any]:
+async def _check_one(forecaster: Forecaster, context: ForecastContext) -> dict[str, Any]:
     started = time.perf_counter()
     row: dict[str, Any] = {
-        "model_id": model_id,
+        "model_id": forecaster.model_id,
         "ok": False,
         "used_fallback": False,
         "answered_by": None,
@@ -48,22 +47,34 @@ async def _check_one(
         "latency_ms": 0.0,
     }
     try:
-        result = await registry.call_with_fallback(
-            model_id, SYSTEM_PROMPT, user_prompt, accept=make_accept(match_id)
-        )
-    except ProviderError as exc:
+        forecast = await forecaster.forecast(context)
+    except ForecastError as exc:
         row["error_class"] = exc.error_class
         row["used_fallback"] = any(a.is_fallback for a in exc.attempts)
     else:
-        row.update(ok=True, used_fallback=result.used_fallback, answered_by=result.answered_by)
+        row.update(ok=True, used_fallback=forecast.used_fallback, answered_by=forecast.answered_by)
     row["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return row
+
+
+def _default_ids(config: Config, forecasters: Mapping[str, Forecaster]) -> list[str]:
+    """Every active model whose forecaster calls a provider (checking a rule proves nothing)."""
+    return [m.id for m in config.active_models() if forecasters[m.id].calls_provider]
+
+
+def _check_ids(config: Config, ids: Sequence[str]) -> None:
+    for model_id in ids:
+        if not config.has_model(model_id):
+            raise ConfigError(f"unknown model {model_id!r}")
+        reason = config.inactive_reason(model_id)
+        if reason:
+            raise ConfigError(f"model {model_id!r} cannot be checked: {reason}")
 
 
 async def check_models(
     config: Config, model_ids: Sequence[str] | None, *, now: datetime
 ) -> list[dict[str, Any]]:
-    """Check the given models (default: every active one) concurrently.
+    """Check the given models (default: every active one that calls a provider) concurrently.
 
     Returns:
         One row per model: ``model_id``, ``ok``, ``used_fallback``, ``answered_by``,
@@ -72,22 +83,10 @@ async def check_models(
     Raises:
         ConfigError: An id is unknown or cannot be called.
     """
-    ids = (
-        list(model_ids)
-        if model_ids
-        else [m.id for m in config.active_models() if config.providers[m.provider].kind == "openai"]
-    )
-    for model_id in ids:
-        if not config.has_model(model_id):
-            raise ConfigError(f"unknown model {model_id!r}")
-        reason = config.inactive_reason(model_id)
-        if reason:
-            raise ConfigError(f"model {model_id!r} cannot be checked: {reason}")
-    context = sample_context(now)
-    prompt = render_prompt(context)
+    if model_ids:
+        _check_ids(config, model_ids)
+    context = context_of(sample_context(now).fixture)
     async with Registry(config) as registry:
-        return list(
-            await asyncio.gather(
-                *(_check_one(registry, i, prompt, context.fixture.match_id) for i in ids)
-            )
-        )
+        forecasters = build_forecasters(config, registry)
+        ids = list(model_ids) if model_ids else _default_ids(config, forecasters)
+        return list(await asyncio.gather(*(_check_one(forecasters[i], context) for i in ids)))

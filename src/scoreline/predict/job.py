@@ -1,10 +1,12 @@
 """The predict job: every active model's prediction of one match, stored exactly once.
 
-Reads the match and what was known before kick-off, calls every model that has not predicted
-it yet concurrently (bounded per provider by the registry), then writes in one transaction:
+Reads the match and what was known before kick-off, asks every model that has not predicted
+it yet concurrently, each through its ``Forecaster`` (LLMs bounded per provider by the
+registry, in-process forecasters by their provider's limit), then writes in one transaction:
 the new predictions (``ON CONFLICT DO NOTHING``, so a concurrent duplicate run is harmless),
-one attempt row per provider call, model health, the shared cooldown state and the match's
-quotas recomputed from all of its predictions.
+one attempt row per call, model health and the match's quotas recomputed from all of its
+predictions. Cooldown is read from the plan and never written back: the store derives it
+from the attempt rows.
 """
 
 from __future__ import annotations
@@ -19,15 +21,22 @@ from datetime import datetime
 from typing import Any
 
 from scoreline.config import Config
-from scoreline.llm import Attempt, ProviderError, Registry
-from scoreline.predict.parse import Score, make_accept
+from scoreline.forecast import ForecastContext, Forecaster, ForecastError
+from scoreline.health import MODEL_SPECIFIC_ERRORS
+from scoreline.llm import Registry
+from scoreline.predict.forecasters import build_forecasters, context_of
+from scoreline.predict.parse import Score
 from scoreline.predict.plan import PredictPlan, load_plan
-from scoreline.predict.prompt import SYSTEM_PROMPT
-from scoreline.predict.record import MODEL_SPECIFIC_ERRORS, ModelOutcome, record_outcomes
-from scoreline.scoring import MatchInfo, predict_reference
+from scoreline.predict.record import ModelOutcome, record_outcomes
 from scoreline.store import Database
 
-__all__ = ["MODEL_SPECIFIC_ERRORS", "PredictSummary", "SnapshotCooldown", "predict_match"]
+__all__ = [
+    "MODEL_SPECIFIC_ERRORS",
+    "PredictSummary",
+    "SnapshotCooldown",
+    "plan_context",
+    "predict_match",
+]
 
 log = logging.getLogger("scoreline.predict")
 
@@ -67,97 +76,64 @@ class PredictSummary:
 
 
 class SnapshotCooldown:
-    """Cooldown decisions read from the store at job start; outcomes written back at the end."""
+    """A read-only view of the cooldowns the store derived from the attempt records.
+
+    The job writes nothing back: the attempt rows it stores are what the next job's plan
+    reads, so cooldown is decided once, in the store, by ``scoreline.health``.
+    """
 
     def __init__(self, cooling: set[str]) -> None:
-        self.cooling = cooling
-        self.outcomes: list[tuple[str, bool]] = []
+        self.cooling = frozenset(cooling)
 
     async def in_cooldown(self, model_id: str) -> bool:
         """Whether the store said the primary is cooling down."""
         return model_id in self.cooling
 
     async def record(self, model_id: str, *, ok: bool) -> None:
-        """Remember the primary's outcome for the write-back."""
-        self.outcomes.append((model_id, ok))
+        """Nothing to remember: the attempt rows carry the outcome."""
 
 
-async def _call_llm(registry: Registry, plan: PredictPlan, model_id: str) -> ModelOutcome:
+def plan_context(plan: PredictPlan) -> ForecastContext:
+    """The forecasters' context of a planned match."""
+    return context_of(plan.fixture, plan.odds, plan.history)
+
+
+async def _ask(forecaster: Forecaster, context: ForecastContext) -> ModelOutcome:
+    """One model's outcome; a failure is the model's alone."""
     try:
-        result = await registry.call_with_fallback(
-            model_id, SYSTEM_PROMPT, plan.prompt, accept=make_accept(plan.match_id)
-        )
-    except ProviderError as exc:
+        forecast = await forecaster.forecast(context)
+    except ForecastError as exc:
         return ModelOutcome(
-            model_id, None, attempts=exc.attempts, error=str(exc), error_class=exc.error_class
+            forecaster.model_id,
+            None,
+            attempts=exc.attempts,
+            error=exc.message,
+            error_class=exc.error_class,
         )
     return ModelOutcome(
-        model_id,
-        result.value,
-        used_fallback=result.used_fallback,
-        answered_by=result.answered_by,
-        attempts=result.attempts,
-    )
-
-
-async def _call_reference(
-    plan: PredictPlan, model_id: str, provider: str, limit: asyncio.Semaphore
-) -> ModelOutcome:
-    match = MatchInfo(
-        home_team=plan.fixture.home_team,
-        away_team=plan.fixture.away_team,
-        kickoff_at=plan.fixture.kickoff_at,
-        odds_home=plan.odds[0],
-        odds_draw=plan.odds[1],
-        odds_away=plan.odds[2],
-        competition=plan.fixture.competition,
-    )
-    started = time.perf_counter()
-    async with limit:
-        try:
-            home, away = await asyncio.to_thread(predict_reference, model_id, match, plan.history)
-        except Exception as exc:  # a forecaster bug must not sink the other models
-            latency = (time.perf_counter() - started) * 1000
-            attempt = Attempt(model_id, provider, False, latency, error_class="reference_error")
-            return ModelOutcome(
-                model_id,
-                None,
-                attempts=(attempt,),
-                error=repr(exc)[:300],
-                error_class="reference_error",
-            )
-    latency = (time.perf_counter() - started) * 1000
-    attempt = Attempt(model_id, provider, True, latency)
-    return ModelOutcome(
-        model_id, Score(home, away, plan.match_id), answered_by=model_id, attempts=(attempt,)
+        forecaster.model_id,
+        Score(forecast.home_goals, forecast.away_goals, context.match_id),
+        used_fallback=forecast.used_fallback,
+        answered_by=forecast.answered_by,
+        attempts=forecast.attempts,
     )
 
 
 async def _run_models(
     config: Config, plan: PredictPlan, progress: ProgressFn | None
-) -> tuple[list[ModelOutcome], SnapshotCooldown]:
-    cooldown = SnapshotCooldown(plan.cooling)
-    reference_limits = {
-        name: asyncio.Semaphore(p.max_concurrency)
-        for name, p in config.providers.items()
-        if p.kind == "reference"
-    }
-    async with Registry(config, cooldown=cooldown) as registry:
+) -> list[ModelOutcome]:
+    context = plan_context(plan)
+    async with Registry(config, cooldown=SnapshotCooldown(plan.cooling)) as registry:
+        forecasters = build_forecasters(config, registry)
 
         async def one(model_id: str) -> ModelOutcome:
-            provider = config.model(model_id).provider
-            if provider in reference_limits:
-                outcome = await _call_reference(
-                    plan, model_id, provider, reference_limits[provider]
-                )
-            else:
-                outcome = await _call_llm(registry, plan, model_id)
+            outcome = await _ask(forecasters[model_id], context)
             if progress is not None:
                 progress(model_id, outcome.score is not None)
             return outcome
 
         outcomes = await asyncio.gather(*(one(m) for m in plan.model_ids))
-    return list(outcomes), cooldown
+    return list(outcomes)
 
 
 async def predict_match(
@@ -191,11 +167,11 @@ async def predict_match(
     summary.phases_ms["plan"] = (time.perf_counter() - started) * 1000
     if plan.model_ids:
         mark = time.perf_counter()
-        outcomes, cooldown = await _run_models(config, plan, progress)
+        outcomes = await _run_models(config, plan, progress)
         summary.phases_ms["calls"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
         inserted, disabled = await asyncio.to_thread(
-            record_outcomes, db, config, plan, outcomes, cooldown.outcomes, now
+            record_outcomes, db, config, plan, outcomes, now
         )
         summary.phases_ms["store"] = (time.perf_counter() - mark) * 1000
         summary.predicted = inserted

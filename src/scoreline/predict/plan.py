@@ -8,15 +8,7 @@ from datetime import datetime
 from scoreline.config import Config
 from scoreline.predict.prompt import FixtureInfo, build_context, render_prompt
 from scoreline.scoring import PastResult
-from scoreline.store import (
-    Database,
-    Match,
-    ModelRow,
-    get_match,
-    predicted_model_ids,
-    sync_models,
-)
-from scoreline.store.history import cooling_or_disabled, finished_before
+from scoreline.store import Database, ModelRow, StoredMatch, read_batch_inputs
 
 __all__ = ["PredictPlan", "PredictRefusedError", "load_plan", "model_rows"]
 
@@ -58,11 +50,10 @@ def model_rows(config: Config) -> list[ModelRow]:
     ]
 
 
-def _check(match: Match | None, match_id: str, now: datetime, allow: bool) -> Match:
-    if match is None:
-        raise PredictRefusedError(f"unknown match {match_id!r}")
+def _check(match: StoredMatch, match_id: str, now: datetime, allow: bool) -> None:
+    """Refuse a match that is not scheduled or has kicked off, unless allowed."""
     if allow:
-        return match
+        return
     if match.status != "scheduled":
         raise PredictRefusedError(
             f"match {match_id} is {match.status}; pass --allow-after-kickoff to predict it anyway"
@@ -72,7 +63,18 @@ def _check(match: Match | None, match_id: str, now: datetime, allow: bool) -> Ma
             f"match {match_id} kicked off at {match.kickoff_at:%Y-%m-%d %H:%M} UTC; "
             "pass --allow-after-kickoff to predict it anyway"
         )
-    return match
+
+
+def _past(match: StoredMatch) -> PastResult:
+    return PastResult(
+        competition=match.competition,
+        season=match.season,
+        kickoff_at=match.kickoff_at,
+        home_team=match.home_team,
+        away_team=match.away_team,
+        home_goals=int(match.home_goals or 0),
+        away_goals=int(match.away_goals or 0),
+    )
 
 
 def load_plan(
@@ -80,47 +82,38 @@ def load_plan(
 ) -> PredictPlan:
     """Read the match, its history and the models to ask, in one short transaction.
 
+    The catalog is synced in the same transaction, so every model has a health row.
+
     Raises:
         PredictRefusedError: The match is unknown, or not predictable now and not allowed.
     """
-    with db.session() as session:
-        match = _check(get_match(session, match_id), match_id, now, allow_after_kickoff)
-        sync_models(session, model_rows(config))
-        done = predicted_model_ids(session, match_id)
-        cooling, disabled = cooling_or_disabled(session, now=now)
-        earlier = finished_before(session, match.competition, match.kickoff_at)
-        history = tuple(
-            PastResult(
-                competition=r.competition,
-                season=r.season,
-                kickoff_at=r.kickoff_at,
-                home_team=r.home_team,
-                away_team=r.away_team,
-                home_goals=int(r.home_goals or 0),
-                away_goals=int(r.away_goals or 0),
-            )
-            for r in earlier
-        )
-        fixture = FixtureInfo(
-            match_id=match.id,
-            competition=match.competition,
-            competition_name=match.competition_name,
-            season=match.season,
-            kickoff_at=match.kickoff_at,
-            home_team=match.home_team,
-            away_team=match.away_team,
-        )
-        odds = (match.odds_home, match.odds_draw, match.odds_away)
+    inputs = read_batch_inputs(
+        db, match_id, catalog=model_rows(config), now=now, cooldown=config.cooldown
+    )
+    if inputs is None:
+        raise PredictRefusedError(f"unknown match {match_id!r}")
+    match = inputs.match
+    _check(match, match_id, now, allow_after_kickoff)
+    history = tuple(_past(r) for r in inputs.history)
+    fixture = FixtureInfo(
+        match_id=match.id,
+        competition=match.competition,
+        competition_name=match.competition_name,
+        season=match.season,
+        kickoff_at=match.kickoff_at,
+        home_team=match.home_team,
+        away_team=match.away_team,
+    )
     active = [m.id for m in config.active_models()]
-    to_ask = tuple(m for m in active if m not in done and m not in disabled)
+    to_ask = tuple(m for m in active if m not in inputs.done and m not in inputs.disabled)
     return PredictPlan(
         match_id=match_id,
         fixture=fixture,
-        odds=odds,
+        odds=(match.odds_home, match.odds_draw, match.odds_away),
         history=history,
         prompt=render_prompt(build_context(fixture, history)),
         model_ids=to_ask,
         skipped=len(config.models) - len(to_ask),
-        cooling=cooling,
+        cooling=set(inputs.cooling),
         after_kickoff=now >= fixture.kickoff_at,
     )

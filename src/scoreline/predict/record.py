@@ -1,15 +1,15 @@
 """The predict job's write-back: one transaction for everything a job learned.
 
-The new predictions (``ON CONFLICT DO NOTHING``), one attempt row per provider call, model
-health, the shared cooldown state and the match's quotas recomputed from all of its
-predictions.
+The new predictions (``ON CONFLICT DO NOTHING``), one attempt row per provider call, the
+model health those calls imply and the match's quotas recomputed from all of its
+predictions. Nothing is written about cooldowns: the store derives them from the attempts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from scoreline.config import Config
 from scoreline.llm import Attempt
@@ -20,20 +20,12 @@ from scoreline.store import (
     Database,
     NewAttempt,
     NewPrediction,
-    insert_attempts,
-    insert_predictions,
-    record_model_failure,
-    record_model_successes,
-    record_primary_result,
-    set_match_quotas,
+    PredictionBatch,
+    PredictionToScore,
+    record_batch,
 )
-from scoreline.store.scoring_queries import predictions_to_score
 
-__all__ = ["MODEL_SPECIFIC_ERRORS", "ModelOutcome", "record_outcomes"]
-
-MODEL_SPECIFIC_ERRORS = frozenset({"unparseable", "client_error", "invalid_body", "empty_content"})
-"""Failures that are the model's own, counted toward auto-disable. Timeouts, rate limits,
-server errors, connection and auth failures belong to the provider and are not counted."""
+__all__ = ["ModelOutcome", "record_outcomes"]
 
 
 @dataclass
@@ -54,62 +46,60 @@ def record_outcomes(
     config: Config,
     plan: PredictPlan,
     outcomes: list[ModelOutcome],
-    cooldown_outcomes: list[tuple[str, bool]],
     now: datetime,
 ) -> tuple[int, list[str]]:
-    predictions = [
-        NewPrediction(
-            match_id=plan.match_id,
-            model_id=o.model_id,
-            predicted_home=o.score.home,
-            predicted_away=o.score.away,
-            used_fallback=o.used_fallback,
-            answered_by=o.answered_by,
-            after_kickoff=plan.after_kickoff,
-            created_at=now,
-        )
-        for o in outcomes
-        if o.score is not None
-    ]
-    attempts = [
-        NewAttempt(
-            match_id=plan.match_id,
-            model_id=o.model_id,
-            called_model_id=a.model_id,
-            provider=a.provider,
-            is_fallback=a.is_fallback,
-            ok=a.ok,
-            error_class=a.error_class,
-            http_status=a.status,
-            latency_ms=round(a.latency_ms, 1),
-            prompt_tokens=a.prompt_tokens,
-            completion_tokens=a.completion_tokens,
-            created_at=now,
-        )
-        for o in outcomes
-        for a in o.attempts
-    ]
-    disabled: list[str] = []
-    with db.session() as session:
-        inserted = insert_predictions(session, predictions)
-        insert_attempts(session, attempts)
-        answered = [o.model_id for o in outcomes if _primary_answered(o)]
-        record_model_successes(session, answered, now=now)
-        for outcome in outcomes:
-            if _record_primary_failure(session, config, outcome, now):
-                disabled.append(outcome.model_id)
-        for model_id, ok in cooldown_outcomes:
-            record_primary_result(
-                session,
-                model_id,
-                ok=ok,
-                threshold=config.cooldown.threshold,
-                cooldown_s=config.cooldown.seconds,
-                now=now,
-            )
-        quotas = match_quotas(predictions_to_score(session, plan.match_id))
-        set_match_quotas(session, plan.match_id, quotas.home, quotas.draw, quotas.away)
-    return inserted, disabled
+    """Store a job's outcomes in one transaction.
+
+    Returns:
+        How many predictions were inserted, and the models this job auto-disabled.
+    """
+    batch = PredictionBatch(
+        match_id=plan.match_id,
+        predictions=[_prediction(plan, o, o.score, now) for o in outcomes if o.score is not None],
+        attempts=[_attempt(plan, o, a, now) for o in outcomes for a in o.attempts],
+        now=now,
+        disable_after=config.health.disable_after,
+        errors={o.model_id: _last_error(o) for o in outcomes if _primary_failed(o)},
+    )
+    recorded = record_batch(db, batch, quotas=_quotas)
+    return recorded.inserted, recorded.disabled
+
+
+def _quotas(predictions: Sequence[PredictionToScore]) -> tuple[int, int, int]:
+    quotas = match_quotas(predictions)
+    return quotas.home, quotas.draw, quotas.away
+
+
+def _prediction(
+    plan: PredictPlan, outcome: ModelOutcome, score: Score, now: datetime
+) -> NewPrediction:
+    return NewPrediction(
+        match_id=plan.match_id,
+        model_id=outcome.model_id,
+        predicted_home=score.home,
+        predicted_away=score.away,
+        used_fallback=outcome.used_fallback,
+        answered_by=outcome.answered_by,
+        after_kickoff=plan.after_kickoff,
+        created_at=now,
+    )
+
+
+def _attempt(plan: PredictPlan, outcome: ModelOutcome, a: Attempt, now: datetime) -> NewAttempt:
+    return NewAttempt(
+        match_id=plan.match_id,
+        model_id=outcome.model_id,
+        called_model_id=a.model_id,
+        provider=a.provider,
+        is_fallback=a.is_fallback,
+        ok=a.ok,
+        error_class=a.error_class,
+        http_status=a.status,
+        latency_ms=round(a.latency_ms, 1),
+        prompt_tokens=a.prompt_tokens,
+        completion_tokens=a.completion_tokens,
+        created_at=now,
+    )
 
 
 def _primary_attempt(outcome: ModelOutcome) -> Attempt | None:
@@ -117,25 +107,17 @@ def _primary_attempt(outcome: ModelOutcome) -> Attempt | None:
     return next((a for a in outcome.attempts if not a.is_fallback), None)
 
 
-def _primary_answered(outcome: ModelOutcome) -> bool:
+def _primary_failed(outcome: ModelOutcome) -> bool:
     primary = _primary_attempt(outcome)
-    return primary is not None and primary.ok
+    return primary is not None and not primary.ok
 
 
-def _record_primary_failure(
-    session: Any, config: Config, outcome: ModelOutcome, now: datetime
-) -> bool:
-    """Health follows the primary's own call; a fallback's success is not the primary's."""
+def _last_error(outcome: ModelOutcome) -> str:
+    """The primary's error class, with the job's message when the model got no score.
+
+    A fallback's success is not the primary's: its failure is recorded all the same.
+    """
     primary = _primary_attempt(outcome)
-    if primary is None or primary.ok:
-        return False
-    error_class = primary.error_class or "error"
+    error_class = (primary.error_class if primary else None) or "error"
     message = outcome.error if outcome.score is None and outcome.error else error_class
-    return record_model_failure(
-        session,
-        outcome.model_id,
-        error=f"{error_class}: {message}" if message != error_class else error_class,
-        counts_toward_disable=error_class in MODEL_SPECIFIC_ERRORS,
-        disable_after=config.health.disable_after,
-        now=now,
-    )
+    return f"{error_class}: {message}" if message != error_class else error_class

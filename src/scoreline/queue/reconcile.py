@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from scoreline.config import Config
-from scoreline.store import Database, due_matches, predicted_model_ids
-from scoreline.store.history import cooling_or_disabled
-from scoreline.store.scoring_queries import matches_to_score
+from scoreline.store import (
+    Database,
+    disabled_model_ids,
+    due_matches,
+    matches_to_score,
+    predicted_model_ids,
+)
 
 __all__ = ["ReconcileReport", "reconcile"]
 
@@ -42,13 +46,11 @@ def reconcile(
     report = ReconcileReport()
     wanted = {m.id for m in config.active_models()}
     window = timedelta(minutes=config.schedule.predict_window_min)
-    with db.session() as session:
-        _, disabled = cooling_or_disabled(session, now=now)
-        for match in due_matches(session, now=now, window=window):
-            missing = wanted - disabled - predicted_model_ids(session, match.id)
-            if missing:
-                report.predict.append(match.id)
-        report.score = matches_to_score(session)
+    wanted -= disabled_model_ids(db)
+    for match in due_matches(db, now=now, window=window):
+        if wanted - predicted_model_ids(db, match.id):
+            report.predict.append(match.id)
+    report.score = matches_to_score(db)
     for match_id in report.predict:
         enqueue_predict(match_id)
     for match_id in report.score:

@@ -24,8 +24,7 @@ from scoreline.config import Config
 from scoreline.predict import PredictRefusedError, predict_match
 from scoreline.queue.backend import build_huey
 from scoreline.queue.reconcile import ReconcileReport, reconcile
-from scoreline.store import Database
-from scoreline.store.locks import try_lock, unlock
+from scoreline.store import Database, release_lease, take_lease
 
 __all__ = ["FAILED_PREFIX", "JobQueue"]
 
@@ -63,14 +62,12 @@ class JobQueue:
     def _lease(self, name: str, now: datetime | None) -> Iterator[bool]:
         owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         ttl = self.config.schedule.job_lock_ttl_s
-        with self.db.session() as session:
-            held = try_lock(session, name, owner=owner, now=now or utc_now(), ttl_s=ttl)
+        held = take_lease(self.db, name, owner=owner, now=now or utc_now(), ttl_s=ttl)
         try:
             yield held
         finally:
             if held:
-                with self.db.session() as session:
-                    unlock(session, name, owner=owner)
+                release_lease(self.db, name, owner=owner)
 
     def _predict(self, match_id: str, now: datetime | None = None) -> dict[str, Any]:
         with self._lease(f"predict-{match_id}", now) as held:

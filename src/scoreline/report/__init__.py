@@ -1,7 +1,8 @@
 """Reports over the store: fallback statistics, leaderboard rows, match and model views.
 
 Read-only services returning plain data (dicts and lists) that the CLI renders with Rich
-and the web app with JSON or Jinja. The aggregation happens in SQL.
+and the web app with JSON or Jinja. Each takes a ``Database``; the aggregation happens in
+SQL inside the store (``scoreline.store.attempt_stats``, ``listings``, ``scores``).
 """
 
 from scoreline.report.fallback import (

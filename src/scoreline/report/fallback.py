@@ -2,8 +2,8 @@
 
 Everything is read from ``prediction_attempts`` (one row per provider call; ``model_id`` is
 the ORIGINAL model, ``called_model_id`` the model actually called, ``is_fallback`` marks the
-fallback call) and aggregated in SQL with ``GROUP BY``; Python only joins the few grouped
-rows with the catalog's prices.
+fallback call) and aggregated in SQL with ``GROUP BY`` by ``store.fallback_attempts``; this
+module only joins the few grouped rows with the prices and the cooldowns of the models.
 
 Definitions, for one model and a window ``[since, until]`` on the attempts' ``created_at``:
 
@@ -26,16 +26,12 @@ Definitions, for one model and a window ``[since, until]`` on the attempts' ``cr
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
-from sqlalchemy.orm import Session
-
 from scoreline.config import Config
-from scoreline.store import Model, PredictionAttempt
+from scoreline.store import Database, FallbackCalls, StoredModel, fallback_attempts, list_models
 
 __all__ = [
     "DEFAULT_COMPLETION_TOKENS",
@@ -51,8 +47,6 @@ DEFAULT_COMPLETION_TOKENS = 40
 WARN_MULTIPLIER = 2.0
 """Fallbacks costing more than this many times the original are flagged."""
 
-_A = PredictionAttempt
-
 
 @dataclass(frozen=True)
 class _Tokens:
@@ -64,94 +58,7 @@ class _Tokens:
     estimated: bool
 
 
-def _window(since: datetime, until: datetime) -> ColumnElement[bool]:
-    return and_(_A.created_at >= since, _A.created_at <= until)
-
-
-def _asked_and_served(
-    session: Session, ids: list[str], since: datetime, until: datetime
-) -> dict[str, tuple[int, int]]:
-    served = case((and_(_A.is_fallback, _A.ok), _A.match_id), else_=None)
-    query = (
-        select(_A.model_id, func.count(distinct(_A.match_id)), func.count(distinct(served)))
-        .where(_window(since, until), _A.match_id.is_not(None), _A.model_id.in_(ids))
-        .group_by(_A.model_id)
-    )
-    return {row[0]: (int(row[1]), int(row[2])) for row in session.execute(query)}
-
-
-def _fallback_groups(session: Session, since: datetime, until: datetime) -> list[Any]:
-    billed = or_(_A.ok, _A.prompt_tokens.is_not(None), _A.completion_tokens.is_not(None))
-
-    def missing(column: Any) -> Any:
-        return func.sum(case((and_(billed, column.is_(None)), 1), else_=0))
-
-    query = (
-        select(
-            _A.model_id,
-            _A.called_model_id,
-            func.count().label("calls"),
-            func.coalesce(func.sum(_A.prompt_tokens), 0).label("prompt"),
-            func.coalesce(func.sum(_A.completion_tokens), 0).label("completion"),
-            missing(_A.prompt_tokens).label("missing_prompt"),
-            missing(_A.completion_tokens).label("missing_completion"),
-        )
-        .where(_window(since, until), _A.is_fallback)
-        .group_by(_A.model_id, _A.called_model_id)
-        .order_by(_A.model_id, _A.called_model_id)
-    )
-    return list(session.execute(query))
-
-
-def _average_tokens(session: Session, ids: Iterable[str]) -> dict[str, tuple[float, float]]:
-    """Average reported tokens per called model, over all of its attempts (any window)."""
-    query = (
-        select(
-            _A.called_model_id,
-            func.avg(_A.prompt_tokens),
-            func.avg(_A.completion_tokens),
-        )
-        .where(_A.called_model_id.in_(list(ids)))
-        .group_by(_A.called_model_id)
-    )
-    return {
-        row[0]: (
-            float(row[1]) if row[1] is not None else float(DEFAULT_PROMPT_TOKENS),
-            float(row[2]) if row[2] is not None else float(DEFAULT_COMPLETION_TOKENS),
-        )
-        for row in session.execute(query)
-    }
-
-
-def _primary_failures(
-    session: Session, ids: list[str], since: datetime, until: datetime
-) -> dict[str, dict[str, int]]:
-    error = func.coalesce(_A.error_class, "error")
-    query = (
-        select(_A.model_id, error, func.count())
-        .where(_window(since, until), _A.model_id.in_(ids))
-        .where(_A.is_fallback.is_(False), _A.ok.is_(False))
-        .group_by(_A.model_id, error)
-        .order_by(_A.model_id, error)
-    )
-    failures: dict[str, dict[str, int]] = defaultdict(dict)
-    for model_id, error_class, count in session.execute(query):
-        failures[model_id][error_class] = int(count)
-    return failures
-
-
-def _model_rows(session: Session, ids: list[str]) -> dict[str, Any]:
-    query = select(
-        Model.id,
-        Model.price_prompt_per_1m,
-        Model.price_completion_per_1m,
-        Model.cooldown_until,
-        Model.fallback_id,
-    ).where(Model.id.in_(ids))
-    return {row.id: row for row in session.execute(query)}
-
-
-def _prices(config: Config, stored: dict[str, Any], model_id: str) -> tuple[float, float]:
+def _prices(config: Config, stored: dict[str, StoredModel], model_id: str) -> tuple[float, float]:
     """USD per 1M prompt/completion tokens: the configuration first, then the store."""
     if config.has_model(model_id):
         model = config.model(model_id)
@@ -166,20 +73,25 @@ def _cost(prices: tuple[float, float], tokens: _Tokens) -> float:
     return (tokens.prompt * prices[0] + tokens.completion * prices[1]) / 1_000_000
 
 
-def _tokens(group: Any, averages: dict[str, tuple[float, float]]) -> _Tokens:
-    average = averages.get(
-        group.called_model_id, (float(DEFAULT_PROMPT_TOKENS), float(DEFAULT_COMPLETION_TOKENS))
-    )
-    missing_prompt, missing_completion = int(group.missing_prompt), int(group.missing_completion)
+def _tokens(group: FallbackCalls) -> _Tokens:
+    """The group's tokens, a missing count estimated from the called model's average."""
+    prompt = group.average_prompt
+    completion = group.average_completion
+    if prompt is None:
+        prompt = float(DEFAULT_PROMPT_TOKENS)
+    if completion is None:
+        completion = float(DEFAULT_COMPLETION_TOKENS)
     return _Tokens(
-        calls=int(group.calls),
-        prompt=float(group.prompt) + missing_prompt * average[0],
-        completion=float(group.completion) + missing_completion * average[1],
-        estimated=bool(missing_prompt or missing_completion),
+        calls=group.calls,
+        prompt=group.prompt_tokens + group.missing_prompt * prompt,
+        completion=group.completion_tokens + group.missing_completion * completion,
+        estimated=bool(group.missing_prompt or group.missing_completion),
     )
 
 
-def _fallback_target(config: Config, model_id: str, called: Counter[str], stored: Any) -> str:
+def _fallback_target(
+    config: Config, model_id: str, called: Counter[str], stored: StoredModel | None
+) -> str:
     if config.has_model(model_id) and config.model(model_id).fallback:
         return str(config.model(model_id).fallback)
     if called:
@@ -201,7 +113,7 @@ def _as_utc(moment: datetime) -> datetime:
 
 
 def fallback_stats(
-    session: Session,
+    db: Database,
     config: Config,
     *,
     since: datetime,
@@ -214,7 +126,7 @@ def fallback_stats(
     whose fallback was called in the window (the configuration may have changed since).
 
     Args:
-        session: Open session.
+        db: The store.
         config: The configuration (fallback map and prices).
         since: Start of the window, inclusive, aware UTC.
         until: End of the window, inclusive, aware UTC.
@@ -229,22 +141,17 @@ def fallback_stats(
     """
     since, until = _as_utc(since), _as_utc(until)
     now = _as_utc(now) if now is not None else datetime.now(UTC)
-    groups = _fallback_groups(session, since, until)
     configured = [m.id for m in config.models if m.fallback]
-    ids = sorted(set(configured) | {g.model_id for g in groups})
-    called = {g.called_model_id for g in groups}
-    stored = _model_rows(session, sorted(set(ids) | called))
-    averages = _average_tokens(session, called)
-    counts = _asked_and_served(session, ids, since, until)
-    failures = _primary_failures(session, ids, since, until)
-    by_model: dict[str, list[Any]] = defaultdict(list)
-    for group in groups:
+    attempts = fallback_attempts(db, model_ids=configured, since=since, until=until)
+    stored = {model.id: model for model in list_models(db, now=now, cooldown=config.cooldown)}
+    by_model: dict[str, list[FallbackCalls]] = defaultdict(list)
+    for group in attempts.calls:
         by_model[group.model_id].append(group)
     stats = [
-        _stat(config, model_id, by_model[model_id], averages, stored, now)
-        | _counts(counts.get(model_id, (0, 0)))
-        | {"primary_failures": failures.get(model_id, {})}
-        for model_id in ids
+        _stat(config, model_id, by_model[model_id], stored, now)
+        | _counts(attempts.asked.get(model_id, 0), attempts.served.get(model_id, 0))
+        | {"primary_failures": dict(attempts.primary_failures.get(model_id, {}))}
+        for model_id in attempts.model_ids
     ]
     stats.sort(key=lambda s: (-s["fallback_rate"], s["model_id"]))
     return {
@@ -255,8 +162,7 @@ def fallback_stats(
     }
 
 
-def _counts(asked_served: tuple[int, int]) -> dict[str, Any]:
-    asked, served = asked_served
+def _counts(asked: int, served: int) -> dict[str, Any]:
     return {
         "predictions": asked,
         "fallbacks": served,
@@ -267,9 +173,8 @@ def _counts(asked_served: tuple[int, int]) -> dict[str, Any]:
 def _stat(
     config: Config,
     model_id: str,
-    groups: list[Any],
-    averages: dict[str, tuple[float, float]],
-    stored: dict[str, Any],
+    groups: list[FallbackCalls],
+    stored: dict[str, StoredModel],
     now: datetime,
 ) -> dict[str, Any]:
     original_prices = _prices(config, stored, model_id)
@@ -277,7 +182,7 @@ def _stat(
     estimated = False
     calls: Counter[str] = Counter()
     for group in groups:
-        tokens = _tokens(group, averages)
+        tokens = _tokens(group)
         calls[group.called_model_id] += tokens.calls
         fallback_cost += _cost(_prices(config, stored, group.called_model_id), tokens)
         original_cost += _cost(original_prices, tokens)

@@ -11,9 +11,8 @@ import math
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from scoreline.scoring import SORT_KEYS, LeaderboardRow, leaderboard
+from scoreline.store import Database
 
 __all__ = ["LEADERBOARD_COLUMNS", "SORT_KEYS", "leaderboard_rows"]
 
@@ -35,7 +34,7 @@ LEADERBOARD_COLUMNS = (
 
 
 def leaderboard_rows(
-    session: Session,
+    db: Database,
     *,
     competition: str | None = None,
     season: str | None = None,
@@ -47,7 +46,7 @@ def leaderboard_rows(
     """Rank the models on scored predictions; each row a dict of ``LEADERBOARD_COLUMNS``.
 
     Args:
-        session: Open session.
+        db: The store.
         competition: Only matches of this competition code (e.g. ``E0``).
         season: Only matches of this season (e.g. ``2024-25``).
         since: Only matches kicking off at or after this moment (aware UTC).
@@ -59,7 +58,7 @@ def leaderboard_rows(
         ValueError: ``sort`` is not one of ``SORT_KEYS``.
     """
     rows = leaderboard(
-        session,
+        db,
         competition=competition,
         season=season,
         since=since,

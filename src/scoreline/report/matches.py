@@ -2,70 +2,65 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from scoreline.store import Match, Model, Prediction, get_match, list_models
+from scoreline.config import CooldownConfig
+from scoreline.store import (
+    Database,
+    StoredMatch,
+    StoredModel,
+    get_match_listing,
+    get_model,
+    list_models,
+    list_recent_matches,
+)
 
 __all__ = ["match_detail", "model_health", "model_health_of", "recent_matches"]
+
+_MATCH_FIELDS = (
+    "id",
+    "competition",
+    "competition_name",
+    "season",
+    "kickoff_at",
+    "home_team",
+    "away_team",
+    "status",
+    "home_goals",
+    "away_goals",
+)
+"""What every match view shows, in order."""
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def _match_fields(match: Match) -> dict[str, Any]:
-    return {
-        "id": match.id,
-        "competition": match.competition,
-        "competition_name": match.competition_name,
-        "season": match.season,
-        "kickoff_at": match.kickoff_at.isoformat(),
-        "home_team": match.home_team,
-        "away_team": match.away_team,
-        "status": match.status,
-        "home_goals": match.home_goals,
-        "away_goals": match.away_goals,
-    }
+def _match_fields(match: StoredMatch) -> dict[str, Any]:
+    fields = {name: getattr(match, name) for name in _MATCH_FIELDS}
+    fields["kickoff_at"] = match.kickoff_at.isoformat()
+    return fields
 
 
-def match_detail(session: Session, match_id: str) -> dict[str, Any] | None:
+def match_detail(db: Database, match_id: str) -> dict[str, Any] | None:
     """One match with its quotas and every model's prediction, or ``None`` if unknown.
 
     Predictions are attributed to the original model; ``used_fallback`` and ``answered_by``
     say who actually answered. Points are ``None`` until the match is scored.
 
     Args:
-        session: Open session.
+        db: The store.
         match_id: The match id.
     """
-    match = get_match(session, match_id)
-    if match is None:
+    listing = get_match_listing(db, match_id)
+    if listing is None:
         return None
-    query = (
-        select(Prediction, Model.display_name)
-        .join(Model, Model.id == Prediction.model_id)
-        .where(Prediction.match_id == match_id)
-        .order_by(Prediction.points.desc().nulls_last(), Prediction.model_id)
-    )
+    match = listing.match
     predictions = [
-        {
-            "model_id": p.model_id,
-            "display_name": display_name,
-            "predicted_home": p.predicted_home,
-            "predicted_away": p.predicted_away,
-            "predicted_result": p.predicted_result,
-            "status": p.status,
-            "used_fallback": p.used_fallback,
-            "answered_by": p.answered_by,
-            "after_kickoff": p.after_kickoff,
-            "points": p.points,
-            "created_at": p.created_at.isoformat(),
-        }
-        for p, display_name in session.execute(query)
+        dataclasses.asdict(p) | {"created_at": p.created_at.isoformat()}
+        for p in listing.predictions
     ]
     quotas = {"home": match.quota_home, "draw": match.quota_draw, "away": match.quota_away}
     return {
@@ -76,41 +71,33 @@ def match_detail(session: Session, match_id: str) -> dict[str, Any] | None:
     }
 
 
-def recent_matches(session: Session, *, limit: int = 12) -> list[dict[str, Any]]:
+def recent_matches(db: Database, *, limit: int = 12) -> list[dict[str, Any]]:
     """The latest matches that have predictions, newest kick-off first, with a count.
 
     Args:
-        session: Open session.
+        db: The store.
         limit: How many matches at most.
     """
-    counted = (
-        select(Prediction.match_id, func.count().label("predictions"))
-        .group_by(Prediction.match_id)
-        .subquery()
-    )
-    query = (
-        select(Match, counted.c.predictions)
-        .join(counted, counted.c.match_id == Match.id)
-        .order_by(Match.kickoff_at.desc(), Match.id)
-        .limit(limit)
-    )
     return [
-        {**_match_fields(match), "predictions": int(count)}
-        for match, count in session.execute(query)
+        {**_match_fields(recent.match), "predictions": recent.predictions}
+        for recent in list_recent_matches(db, limit=limit)
     ]
 
 
-def model_health(session: Session, *, now: datetime) -> list[dict[str, Any]]:
+def model_health(
+    db: Database, *, now: datetime, cooldown: CooldownConfig | None = None
+) -> list[dict[str, Any]]:
     """Every stored model with its health and cooldown state, sorted by id.
 
     Args:
-        session: Open session.
+        db: The store.
         now: Current time, aware UTC (``in_cooldown`` is ``cooldown_until > now``).
+        cooldown: The cooldown rule (``config.cooldown``); its defaults when omitted.
     """
-    return [_health_row(model, now) for model in list_models(session)]
+    return [_health_row(model, now) for model in list_models(db, now=now, cooldown=cooldown)]
 
 
-def _health_row(model: Model, now: datetime) -> dict[str, Any]:
+def _health_row(model: StoredModel, now: datetime) -> dict[str, Any]:
     return {
         "model_id": model.id,
         "display_name": model.display_name,
@@ -127,7 +114,16 @@ def _health_row(model: Model, now: datetime) -> dict[str, Any]:
     }
 
 
-def model_health_of(session: Session, model_id: str, *, now: datetime) -> dict[str, Any] | None:
-    """One model's health row, or ``None`` if unknown."""
-    model = session.get(Model, model_id)
+def model_health_of(
+    db: Database, model_id: str, *, now: datetime, cooldown: CooldownConfig | None = None
+) -> dict[str, Any] | None:
+    """One model's health row, or ``None`` if unknown.
+
+    Args:
+        db: The store.
+        model_id: The model id.
+        now: Current time, aware UTC.
+        cooldown: The cooldown rule (``config.cooldown``); its defaults when omitted.
+    """
+    model = get_model(db, model_id, now=now, cooldown=cooldown)
     return _health_row(model, now) if model is not None else None

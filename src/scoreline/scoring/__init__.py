@@ -33,10 +33,12 @@ from scoreline.scoring.points import PointsBreakdown, score_prediction
 from scoreline.scoring.quotas import Quotas, Tendency, compute_quotas, quota_for_share, tendency_of
 from scoreline.scoring.ranking import SORT_KEYS, LeaderboardRow, leaderboard
 from scoreline.scoring.reference import (
+    REFERENCE_CLASSES,
     REFERENCE_FORECASTERS,
     ReferenceForecaster,
     UnknownReferenceModelError,
     predict_reference,
+    reference_class,
 )
 from scoreline.scoring.settle import (
     ScoreSummary,
@@ -48,6 +50,7 @@ from scoreline.scoring.settle import (
 
 __all__ = [
     "NEUTRAL_QUOTAS",
+    "REFERENCE_CLASSES",
     "REFERENCE_FORECASTERS",
     "SORT_KEYS",
     "DixonColesCache",
@@ -80,6 +83,7 @@ __all__ = [
     "predict_market",
     "predict_reference",
     "quota_for_share",
+    "reference_class",
     "rescore_changed",
     "results_before",
     "score_all",

@@ -1,65 +1,18 @@
 """Plain inputs of the reference forecasters: the match and earlier results.
 
-These are deliberately not the store's ORM rows: reference models must be
-callable from a notebook, a backtest or a test without a database, and must
-only ever see what was known before kick-off.
+The types live in ``scoreline.forecast`` (the context every forecaster takes) and are
+re-exported here under the same names; ``results_before`` is the look-ahead guard every
+reference rule applies.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
+from scoreline.forecast import MatchInfo, PastResult
+
 __all__ = ["MatchInfo", "PastResult", "results_before"]
-
-
-@dataclass(frozen=True, slots=True)
-class MatchInfo:
-    """The match to forecast, as known before kick-off."""
-
-    home_team: str
-    """Home team name (football-data short form)."""
-    away_team: str
-    """Away team name."""
-    kickoff_at: datetime
-    """Kick-off, timezone-aware UTC."""
-    odds_home: float | None = None
-    """Pre-match decimal odds of a home win, if known."""
-    odds_draw: float | None = None
-    """Pre-match decimal odds of a draw, if known."""
-    odds_away: float | None = None
-    """Pre-match decimal odds of an away win, if known."""
-    competition: str | None = None
-    """Competition code (e.g. ``E0``); models that fit on history use only its results."""
-
-    @property
-    def odds(self) -> tuple[float, float, float] | None:
-        """The 1X2 odds, or None when any is missing or not a valid decimal price (> 1)."""
-        triple = (self.odds_home, self.odds_draw, self.odds_away)
-        if any(o is None or not o > 1.0 for o in triple):
-            return None
-        return (float(triple[0]), float(triple[1]), float(triple[2]))  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True, slots=True)
-class PastResult:
-    """A finished match that a forecaster may learn from."""
-
-    home_team: str
-    """Home team name."""
-    away_team: str
-    """Away team name."""
-    home_goals: int
-    """Full-time home goals."""
-    away_goals: int
-    """Full-time away goals."""
-    kickoff_at: datetime
-    """Kick-off, timezone-aware UTC."""
-    competition: str | None = None
-    """Competition code, or None when unknown (then it counts for any competition)."""
-    season: str | None = None
-    """Season (``2024-25``), for the league table a prompt shows; None when unknown."""
 
 
 def results_before(

@@ -1,6 +1,6 @@
 """The leaderboard: models ranked on their scored predictions, with bootstrap intervals.
 
-The counting is one SQL ``GROUP BY`` (``scoreline.store.scoring_queries``); this module turns
+The counting is one SQL ``GROUP BY`` (``scoreline.store.leaderboard_totals``); this module turns
 the counts into rates, ranks the models and adds a 95 % percentile bootstrap interval for
 each model's average points. The interval resamples MATCHES, the same resamples for every
 model (paired), so two models' intervals describe the same uncertainty about which matches
@@ -15,20 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from scoreline.scoring.bootstrap import bootstrap_mean_ci_many
-from scoreline.store.scores import (
-    LeaderboardFilters,
-    ModelTotals,
-    leaderboard_totals,
-)
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+from scoreline.store import Database, LeaderboardFilters, ModelTotals, leaderboard_totals
 
 __all__ = ["LEADERBOARD_RESAMPLES", "SORT_KEYS", "LeaderboardRow", "leaderboard"]
 
@@ -157,7 +150,7 @@ def _rank(
 
 
 def leaderboard(
-    session: Session,
+    db: Database,
     *,
     competition: str | None = None,
     season: str | None = None,
@@ -170,7 +163,7 @@ def leaderboard(
     """Rank the models on their scored predictions.
 
     Args:
-        session: Open session (read only).
+        db: The store (read only).
         competition: Only matches of this competition code (e.g. ``E0``).
         season: Only matches of this season (e.g. ``2024-25``).
         since: Only matches kicking off at or after this moment (aware UTC).
@@ -198,5 +191,5 @@ def leaderboard(
         until=until,
         include_after_kickoff=include_after_kickoff,
     )
-    totals = leaderboard_totals(session, filters, with_points=intervals)
+    totals = leaderboard_totals(db, filters, with_points=intervals)
     return _rank(totals, sort, _intervals(totals) if intervals else {})

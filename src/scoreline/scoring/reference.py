@@ -10,23 +10,34 @@ caller passes only pre-kick-off data, and every forecaster filters again
 | ``ref-draw-1-1``  | always 1-1                                                   |
 | ``ref-market``    | odds -> Poisson grid -> expected-points-best score           |
 | ``ref-dixon-coles`` | Dixon-Coles fit on history -> expected-points-best score   |
+
+Each is also a ``scoreline.forecast.Forecaster`` (a ``LocalForecaster`` subclass registered
+in ``REFERENCE_CLASSES``), which is how the predict job and the backtest run them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import cast
 
-from scoreline.scoring.dixon_coles import predict_dixon_coles
+from scoreline.forecast import LocalForecaster
+from scoreline.scoring.dixon_coles import DixonColesSettings, predict_dixon_coles
 from scoreline.scoring.history import MatchInfo, PastResult
 from scoreline.scoring.market import predict_market
 
 __all__ = [
+    "REFERENCE_CLASSES",
     "REFERENCE_FORECASTERS",
+    "DixonColesForecaster",
+    "DrawForecaster",
+    "HomeWinForecaster",
+    "MarketForecaster",
     "ReferenceForecaster",
     "UnknownReferenceModelError",
     "predict_draw_1_1",
     "predict_home_2_1",
     "predict_reference",
+    "reference_class",
 ]
 
 ReferenceForecaster = Callable[[MatchInfo, Iterable[PastResult]], tuple[int, int]]
@@ -47,13 +58,67 @@ def predict_draw_1_1(match: MatchInfo, history: Iterable[PastResult]) -> tuple[i
     return (1, 1)
 
 
-REFERENCE_FORECASTERS: dict[str, ReferenceForecaster] = {
-    "ref-home-2-1": predict_home_2_1,
-    "ref-draw-1-1": predict_draw_1_1,
-    "ref-market": predict_market,
-    "ref-dixon-coles": predict_dixon_coles,
+class HomeWinForecaster(LocalForecaster):
+    """``ref-home-2-1``: always 2-1; reads no history."""
+
+    history_days = 0
+    label = "always 2-1 (reference)"
+    predict = staticmethod(predict_home_2_1)
+
+
+class DrawForecaster(LocalForecaster):
+    """``ref-draw-1-1``: always 1-1; reads no history."""
+
+    history_days = 0
+    label = "always 1-1 (reference)"
+    predict = staticmethod(predict_draw_1_1)
+
+
+class MarketForecaster(LocalForecaster):
+    """``ref-market``: the odds' best score; reads history only for a match without odds."""
+
+    history_days = 0
+    label = "market odds (reference)"
+    predict = staticmethod(predict_market)
+
+
+class DixonColesForecaster(LocalForecaster):
+    """``ref-dixon-coles``: a fit on the competition's results of its look-back window."""
+
+    history_days = DixonColesSettings().lookback_days + 1
+    """The look-back counts from the match day (UTC midnight): one day more."""
+    label = "Dixon-Coles (reference)"
+    predict = staticmethod(predict_dixon_coles)
+
+
+class _Unknown(LocalForecaster):
+    """A model of the reference provider that names no reference forecaster: every
+    forecast fails with ``reference_error``, naming the known ones."""
+
+    label = "unknown reference model"
+
+    def predict(self, match: MatchInfo, history: Sequence[PastResult]) -> tuple[int, int]:
+        return predict_reference(self.model_id, match, history)
+
+
+REFERENCE_CLASSES: dict[str, type[LocalForecaster]] = {
+    "ref-home-2-1": HomeWinForecaster,
+    "ref-draw-1-1": DrawForecaster,
+    "ref-market": MarketForecaster,
+    "ref-dixon-coles": DixonColesForecaster,
 }
-"""Every reference model by id."""
+"""Every reference model by id: the one place a reference forecaster is registered."""
+
+REFERENCE_FORECASTERS: dict[str, ReferenceForecaster] = {
+    model_id: cast(ReferenceForecaster, cls.predict)  # a staticmethod: the plain rule
+    for model_id, cls in REFERENCE_CLASSES.items()
+}
+"""Every reference model's rule by id (for notebooks, tests and ``predict_reference``)."""
+
+
+def reference_class(model_id: str) -> type[LocalForecaster]:
+    """The forecaster class of a reference model id (one that always fails when unknown)."""
+    return REFERENCE_CLASSES.get(model_id, _Unknown)
 
 
 def predict_reference(

@@ -20,15 +20,16 @@ from typing import Any
 
 from scoreline.scoring.points import score_prediction
 from scoreline.scoring.quotas import Quotas, compute_quotas
-from scoreline.store import Database, UnknownMatchError, get_match, set_match_quotas
-from scoreline.store.scoring_queries import (
+from scoreline.store import (
     VOIDING_STATUSES,
+    Database,
+    PointsRow,
     PredictionToScore,
+    Settlement,
+    StoredMatch,
+    UnknownMatchError,
     matches_to_score,
-    predictions_to_score,
-    unscore_predictions,
-    void_predictions,
-    write_points,
+    settle_match,
 )
 
 __all__ = ["ScoreSummary", "match_quotas", "rescore_changed", "score_all", "score_match"]
@@ -98,18 +99,20 @@ def _settle_finished(
     quotas: Quotas,
     *,
     stale_before: datetime,
-    now: datetime,
     summary: ScoreSummary,
-) -> list[dict[str, Any]]:
-    """Return the rows to write; count what happened in ``summary``."""
-    writes: list[dict[str, Any]] = []
+) -> list[PointsRow]:
+    """Return the points to write; count what happened in ``summary``."""
+    writes: list[PointsRow] = []
     for prediction in predictions:
         if prediction.status == "void":
             continue
         breakdown = score_prediction(
             prediction.predicted_home, prediction.predicted_away, goals[0], goals[1], quotas
         )
-        points = (breakdown.total, breakdown.tendency, breakdown.goal_diff, breakdown.exact)
+        row = PointsRow(
+            prediction.id, breakdown.total, breakdown.tendency, breakdown.goal_diff, breakdown.exact
+        )
+        points = (row.points, row.tendency, row.goal_diff, row.exact)
         if prediction.status == "scored" and prediction.points == points:
             summary.unchanged += 1
             if prediction.scored_at is not None and prediction.scored_at >= stale_before:
@@ -118,18 +121,30 @@ def _settle_finished(
             summary.rescored += 1
         else:
             summary.scored += 1
-        writes.append(
-            {
-                "id": prediction.id,
-                "status": "scored",
-                "points": points[0],
-                "points_tendency": points[1],
-                "points_goal_diff": points[2],
-                "points_exact": points[3],
-                "scored_at": now,
-            }
-        )
+        writes.append(row)
     return writes
+
+
+def _decide(
+    match: StoredMatch, predictions: list[PredictionToScore], summary: ScoreSummary
+) -> Settlement:
+    """What the rules say about the match as stored now; counts go into ``summary``."""
+    summary.match_status = match.status
+    home, away = match.home_goals, match.away_goals
+    if match.status in VOIDING_STATUSES:
+        return Settlement(void=True)
+    if match.status != "finished":
+        return Settlement(unscore=True)
+    if home is None or away is None:
+        return Settlement()
+    quotas = match_quotas(predictions)
+    summary.quotas = quotas
+    stored = (match.quota_home, match.quota_draw, match.quota_away)
+    new = (quotas.home, quotas.draw, quotas.away)
+    points = _settle_finished(
+        predictions, (home, away), quotas, stale_before=match.updated_at, summary=summary
+    )
+    return Settlement(quotas=new if new != stored else None, points=points)
 
 
 def score_match(db: Database, match_id: str, *, now: datetime) -> ScoreSummary:
@@ -148,35 +163,9 @@ def score_match(db: Database, match_id: str, *, now: datetime) -> ScoreSummary:
         UnknownMatchError: No match with this id.
     """
     started = time.perf_counter()
-    with db.session() as session:
-        match = get_match(session, match_id)
-        if match is None:
-            raise UnknownMatchError(match_id)
-        summary = ScoreSummary(match_id=match_id, match_status=match.status)
-        home, away = match.home_goals, match.away_goals
-        if match.status in VOIDING_STATUSES:
-            summary.voided = void_predictions(session, match_id, now=now)
-        elif match.status == "finished" and home is not None and away is not None:
-            predictions = predictions_to_score(session, match_id)
-            quotas = match_quotas(predictions)
-            if (match.quota_home, match.quota_draw, match.quota_away) != (
-                quotas.home,
-                quotas.draw,
-                quotas.away,
-            ):
-                set_match_quotas(session, match_id, quotas.home, quotas.draw, quotas.away)
-            summary.quotas = quotas
-            writes = _settle_finished(
-                predictions,
-                (home, away),
-                quotas,
-                stale_before=match.updated_at,
-                now=now,
-                summary=summary,
-            )
-            write_points(session, writes)
-        elif match.status != "finished":
-            summary.unscored = unscore_predictions(session, match_id)
+    summary = ScoreSummary(match_id=match_id, match_status="")
+    settled = settle_match(db, match_id, lambda match, rows: _decide(match, rows, summary), now=now)
+    summary.voided, summary.unscored = settled.voided, settled.unscored
     summary.wall_ms = (time.perf_counter() - started) * 1000
     return summary
 
@@ -216,6 +205,4 @@ def score_all(db: Database, *, now: datetime) -> list[ScoreSummary]:
     Returns:
         One summary per match handled, by match id.
     """
-    with db.session() as session:
-        match_ids = matches_to_score(session)
-    return [score_match(db, match_id, now=now) for match_id in match_ids]
+    return [score_match(db, match_id, now=now) for match_id in matches_to_score(db)]

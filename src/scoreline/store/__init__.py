@@ -1,46 +1,88 @@
-"""The store: tables, the database handle, migrations, the matches import and queries.
+"""The store: tables, the database handle, migrations and every query.
 
 Other packages import only from here::
 
-    from scoreline.store import Database, insert_predictions, NewPrediction
+    from scoreline.store import Database, get_match, list_models
 
-``Database(url)`` owns the engine; ``with db.session() as session:`` is one transaction that
-the store commits. Alembic owns the schema: ``db.upgrade()`` creates or upgrades it.
+``Database(url)`` owns the engine and the migrations (``db.upgrade()``). Every public function
+takes the ``Database``, opens its own transaction and returns plain frozen dataclasses, never
+a session or an ORM row; a ``SQLAlchemyError`` reaches callers as ``DatabaseError``. Modules
+are named for the data they own: ``matches``, ``predictions``, ``attempts``, ``models`` (and
+health), ``leases``, ``points`` and ``scores``; ``batches`` reads and records a predict job's
+batch across them; ``attempt_stats`` and ``listings`` are the read-only aggregates and
+listings the reports show.
 """
 
+from scoreline.store.attempt_stats import (
+    LATENCY_BUCKETS_S,
+    AttemptCounts,
+    FallbackAttempts,
+    FallbackCalls,
+    LatencyRow,
+    attempt_counts,
+    fallback_attempts,
+)
+from scoreline.store.attempts import NewAttempt, insert_attempts, primary_calls
+from scoreline.store.batches import (
+    BatchInputs,
+    BatchRecord,
+    PredictionBatch,
+    QuotaRule,
+    read_batch_inputs,
+    record_batch,
+)
 from scoreline.store.db import Database, normalize_url
 from scoreline.store.errors import (
+    DatabaseError,
     MatchImportError,
     StoreError,
     UnknownMatchError,
     UnknownModelError,
 )
-from scoreline.store.health import (
-    CooldownState,
+from scoreline.store.leases import release_lease, take_lease
+from scoreline.store.listings import (
+    ListedPrediction,
+    MatchListing,
+    RecentMatch,
+    count_predictions,
+    get_match_listing,
+    list_recent_matches,
+)
+from scoreline.store.matches import (
+    ImportReport,
+    Reveal,
+    StoredMatch,
+    due_matches,
+    get_match,
+    import_matches,
+    match_states,
+    reveal_results,
+    set_match_quotas,
+    upsert_matches,
+)
+from scoreline.store.matches_csv import MatchRecord, bundled_matches_path, read_matches_csv
+from scoreline.store.models import (
     ModelRow,
-    cooldown_state,
+    StoredModel,
+    disabled_model_ids,
     enable_model,
+    get_model,
     list_models,
-    record_model_failure,
-    record_model_success,
-    record_model_successes,
-    record_primary_result,
     sync_models,
 )
-from scoreline.store.history import cooling_or_disabled, finished_before, prediction_results
-from scoreline.store.matches_import import ImportReport, bundled_matches_path, import_matches
-from scoreline.store.queries import (
-    NewAttempt,
+from scoreline.store.points import PointsRow, Settled, Settlement, SettleRule, settle_match
+from scoreline.store.predictions import (
+    VOIDING_STATUSES,
     NewPrediction,
-    due_matches,
+    PredictionToScore,
     finished_matches_with_pending,
-    get_match,
-    insert_attempts,
     insert_predictions,
+    matches_to_score,
     predicted_model_ids,
+    prediction_results,
     result_of,
-    set_match_quotas,
 )
+from scoreline.store.scores import LeaderboardFilters, ModelTotals, leaderboard_totals
 from scoreline.store.tables import (
     MATCH_STATUSES,
     PREDICTION_STATUSES,
@@ -54,45 +96,81 @@ from scoreline.store.tables import (
 )
 
 __all__ = [
+    "LATENCY_BUCKETS_S",
     "MATCH_STATUSES",
     "PREDICTION_STATUSES",
     "RESULTS",
+    "VOIDING_STATUSES",
+    "AttemptCounts",
     "Base",
-    "CooldownState",
+    "BatchInputs",
+    "BatchRecord",
     "Database",
+    "DatabaseError",
+    "FallbackAttempts",
+    "FallbackCalls",
     "ImportReport",
+    "LatencyRow",
+    "LeaderboardFilters",
+    "ListedPrediction",
     "Match",
     "MatchImportError",
+    "MatchListing",
+    "MatchRecord",
     "Model",
     "ModelRow",
+    "ModelTotals",
     "NewAttempt",
     "NewPrediction",
+    "PointsRow",
     "Prediction",
     "PredictionAttempt",
+    "PredictionBatch",
+    "PredictionToScore",
+    "QuotaRule",
+    "RecentMatch",
+    "Reveal",
+    "SettleRule",
+    "Settled",
+    "Settlement",
     "StoreError",
+    "StoredMatch",
+    "StoredModel",
     "UTCDateTime",
     "UnknownMatchError",
     "UnknownModelError",
+    "attempt_counts",
     "bundled_matches_path",
-    "cooldown_state",
-    "cooling_or_disabled",
+    "count_predictions",
+    "disabled_model_ids",
     "due_matches",
     "enable_model",
-    "finished_before",
+    "fallback_attempts",
     "finished_matches_with_pending",
     "get_match",
+    "get_match_listing",
+    "get_model",
     "import_matches",
     "insert_attempts",
     "insert_predictions",
+    "leaderboard_totals",
     "list_models",
+    "list_recent_matches",
+    "match_states",
+    "matches_to_score",
     "normalize_url",
     "predicted_model_ids",
     "prediction_results",
-    "record_model_failure",
-    "record_model_success",
-    "record_model_successes",
-    "record_primary_result",
+    "primary_calls",
+    "read_batch_inputs",
+    "read_matches_csv",
+    "record_batch",
+    "release_lease",
     "result_of",
+    "reveal_results",
     "set_match_quotas",
+    "settle_match",
     "sync_models",
+    "take_lease",
+    "upsert_matches",
 ]

@@ -22,6 +22,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from scoreline.store.errors import DatabaseError
+
 __all__ = ["MIGRATIONS_DIR", "Database", "normalize_url", "rowcount"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -133,9 +135,31 @@ class Database:
 
         Yields:
             The session.
+
+        Raises:
+            DatabaseError: A SQLAlchemy error inside the block or at commit (chained).
         """
-        with self._sessions() as session, session.begin():
+        with self._translated(), self._sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            raise DatabaseError(self._describe_error(exc)) from exc
+
+    def _describe_error(self, exc: SQLAlchemyError) -> str:
+        """One line naming a database error: its class and the driver's first line.
+
+        The SQL, its parameters and SQLAlchemy's help link are left out; the password of the
+        URL is masked should a driver repeat it.
+        """
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        line = detail[0] if detail else ""
+        if self.url.password:
+            line = line.replace(str(self.url.password), "***")
+        return f"{type(exc).__name__}: {line}" if line else type(exc).__name__
 
     def _alembic_config(self) -> Config:
         config = Config()
@@ -147,9 +171,12 @@ class Database:
 
         Args:
             revision: Target revision, ``head`` by default.
+
+        Raises:
+            DatabaseError: The database is unreachable or refused a migration.
         """
         config = self._alembic_config()
-        with self.engine.begin() as connection:
+        with self._translated(), self.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
 
@@ -170,7 +197,7 @@ class Database:
 
     def current_revision(self) -> str | None:
         """Return the revision the database is at, or ``None`` if it was never migrated."""
-        with self.engine.connect() as connection:
+        with self._translated(), self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
     def ping(self) -> bool:

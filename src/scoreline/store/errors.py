@@ -3,21 +3,37 @@
 Hierarchy::
 
     StoreError                      base of every error the store raises on purpose
+    ├── DatabaseError               the database failed (unreachable, locked, a constraint)
     ├── MatchImportError            a matches CSV failed validation; nothing was imported
     ├── UnknownMatchError (KeyError) a match id that is not in the database
     └── UnknownModelError (KeyError) a model id that is not in the database
 
-Database failures (connection lost, locked file) are left as SQLAlchemy errors: the queue
-retries jobs on them, and translating them would only hide the driver's detail.
+Every ``SQLAlchemyError`` raised inside ``Database.session()`` becomes a ``DatabaseError``
+(the original is its ``__cause__``), so code above the store never imports SQLAlchemy to catch
+it, and the CLI shows it as one line. The queue still retries jobs that fail with it.
 """
 
 from __future__ import annotations
 
-__all__ = ["MatchImportError", "StoreError", "UnknownMatchError", "UnknownModelError"]
+__all__ = [
+    "DatabaseError",
+    "MatchImportError",
+    "StoreError",
+    "UnknownMatchError",
+    "UnknownModelError",
+]
 
 
 class StoreError(Exception):
     """Base class of the store's own errors."""
+
+
+class DatabaseError(StoreError):
+    """The database failed: unreachable, locked, or a statement refused.
+
+    The message is one line naming the driver's error class and its first line, never a
+    password; the SQLAlchemy error is kept as ``__cause__`` for logs and debugging.
+    """
 
 
 class MatchImportError(StoreError):

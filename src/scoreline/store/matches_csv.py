@@ -18,7 +18,16 @@ from scoreline.moments import parse_kickoff
 from scoreline.store.errors import MatchImportError
 from scoreline.store.tables import MATCH_STATUSES
 
-__all__ = ["REQUIRED_COLUMNS", "MatchRecord", "read_matches_csv"]
+__all__ = [
+    "BUNDLED_MATCHES_DIR",
+    "REQUIRED_COLUMNS",
+    "MatchRecord",
+    "bundled_matches_path",
+    "read_matches_csv",
+]
+
+BUNDLED_MATCHES_DIR = Path(__file__).resolve().parent.parent / "data" / "matches"
+"""Folder of the match CSVs shipped with the package, one file per competition."""
 
 REQUIRED_COLUMNS = (
     "match_id",
@@ -215,3 +224,22 @@ def read_matches_csv(path: Path) -> list[MatchRecord]:
     if problems:
         raise MatchImportError(problems)
     return records
+
+
+def bundled_matches_path(competition: str = "E0") -> Path:
+    """Return the CSV of real matches shipped with the package for ``competition``.
+
+    Args:
+        competition: football-data division code; only ``E0`` (Premier League) is bundled.
+
+    Returns:
+        Path to the file.
+
+    Raises:
+        FileNotFoundError: No bundled file for that competition.
+    """
+    path = BUNDLED_MATCHES_DIR / f"{competition}.csv"
+    if not competition.isalnum() or not path.is_file():
+        known = ", ".join(sorted(p.stem for p in BUNDLED_MATCHES_DIR.glob("*.csv")))
+        raise FileNotFoundError(f"no bundled matches for {competition!r} (bundled: {known})")
+    return path

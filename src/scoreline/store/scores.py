@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import Select, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from scoreline.store.db import Database
+from scoreline.store.predictions import is_scored
 from scoreline.store.tables import Match, Model, Prediction
 
 __all__ = ["LeaderboardFilters", "ModelTotals", "leaderboard_totals"]
@@ -131,7 +133,7 @@ def _leaderboard_query(
     ]
     if with_points:
         columns += _points_columns(session)
-    query = select(*columns).where(Prediction.status == "scored")
+    query = select(*columns).where(is_scored())
     if not filters.include_after_kickoff:
         query = query.where(Prediction.after_kickoff.is_(False))
     if filters.filters_matches():
@@ -153,26 +155,25 @@ def _matching_ids(filters: LeaderboardFilters) -> Select[Any]:
 
 
 def leaderboard_totals(
-    session: Session, filters: LeaderboardFilters, *, with_points: bool = False
+    db: Database, filters: LeaderboardFilters, *, with_points: bool = False
 ) -> list[ModelTotals]:
     """Per-model counts over the filtered scored predictions, sorted by model id.
 
     Args:
-        session: Open session.
+        db: The store.
         filters: What to count.
         with_points: Also return each model's points per match (for intervals).
 
     Returns:
         One entry per model with at least one counted prediction.
     """
-    query = _leaderboard_query(session, filters, with_points=with_points)
-    with _work_mem(session, "64MB") if with_points else nullcontext():
-        rows = session.execute(query).all()
-    ids = [row.model_id for row in rows]
-    names = {
-        model.id: model.display_name
-        for model in session.execute(select(Model.id, Model.display_name).where(Model.id.in_(ids)))
-    }
+    with db.session() as session:
+        query = _leaderboard_query(session, filters, with_points=with_points)
+        with _work_mem(session, "64MB") if with_points else nullcontext():
+            rows = session.execute(query).all()
+        ids = [row.model_id for row in rows]
+        named = select(Model.id, Model.display_name).where(Model.id.in_(ids))
+        names = {model_id: name for model_id, name in session.execute(named)}
     totals = [
         ModelTotals(
             model_id=row.model_id,

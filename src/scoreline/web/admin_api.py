@@ -52,15 +52,13 @@ def fallback_statistics(
     start, end = fallback_window(state, since, until)
     if start > end:
         raise HTTPException(422, detail="query.since: must not be after until")
-    with state.db.session() as session:
-        return fallback_stats(session, state.config, since=start, until=end, now=state.clock())
+    return fallback_stats(state.db, state.config, since=start, until=end, now=state.clock())
 
 
 @router.get("/models", response_model=list[ModelHealthOut], summary="Model health")
 def models(state: AppState = Depends(app_state)) -> list[dict[str, Any]]:
     """Every model's health: auto-disable state, failures, last error and cooldown."""
-    with state.db.session() as session:
-        return model_health(session, now=state.clock())
+    return model_health(state.db, now=state.clock(), cooldown=state.config.cooldown)
 
 
 @router.post(
@@ -75,9 +73,8 @@ def enable(
 ) -> dict[str, Any]:
     """Clear the model's auto-disabled flag and its consecutive-failure count."""
     try:
-        with state.db.session() as session:
-            enable_model(session, model_id)
-            row = model_health_of(session, model_id, now=state.clock())
+        enable_model(state.db, model_id)
+        row = model_health_of(state.db, model_id, now=state.clock(), cooldown=state.config.cooldown)
     except UnknownModelError:
         raise HTTPException(404, detail=f"unknown model {model_id!r}") from None
     return {"enabled": True, "model": row}

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import SQLAlchemyError
 
 from scoreline import __version__
 from scoreline.report import SORT_KEYS, leaderboard_rows, match_detail
+from scoreline.store import DatabaseError
 from scoreline.web.deps import (
     DATE_PATTERN,
     AppState,
@@ -55,7 +55,7 @@ def _database_state(state: AppState) -> tuple[str, str | None]:
         return "unreachable", None
     try:
         revision = state.db.current_revision()
-    except SQLAlchemyError:  # went away between the ping and this query
+    except DatabaseError:  # went away between the ping and this query
         return "unreachable", None
     if revision is None:
         return "schema missing", None
@@ -121,8 +121,7 @@ def leaderboard(
         "include_after_kickoff": include_after_kickoff,
     }
     try:
-        with state.db.session() as session:
-            rows = leaderboard_rows(session, **filters)
+        rows = leaderboard_rows(state.db, **filters)
     except ValueError as exc:
         raise HTTPException(422, detail=str(exc)) from None
     shown = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()}
@@ -140,8 +139,7 @@ def match(
     state: AppState = Depends(app_state),
 ) -> dict[str, Any]:
     """The match, its quotas and each model's prediction (who answered, points when scored)."""
-    with state.db.session() as session:
-        detail = match_detail(session, match_id)
+    detail = match_detail(state.db, match_id)
     if detail is None:
         raise HTTPException(404, detail=f"unknown match {match_id!r}")
     return detail

@@ -19,12 +19,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from scoreline import __version__
 from scoreline.config import Config
-from scoreline.store import Database
+from scoreline.store import Database, DatabaseError
 from scoreline.web import admin_api, api, pages
 from scoreline.web.deps import AppState
 from scoreline.web.metrics import build_registry
@@ -73,7 +72,8 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 
 async def _database_error(request: Request, exc: Exception) -> Response:
-    log.error("database error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    # The store's message is one line naming the driver's error, never a password.
+    log.error("database error on %s %s: %s", request.method, request.url.path, exc)
     return _error(503, DATABASE_UNAVAILABLE)
 
 
@@ -139,10 +139,10 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.scoreline = AppState(config, database, clock, database.head_revision())
-    app.state.metrics = build_registry(database, clock)
+    app.state.metrics = build_registry(database, clock, config.cooldown)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(SQLAlchemyError, _database_error)
+    app.add_exception_handler(DatabaseError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(api.router, tags=["public"])
     app.include_router(admin_api.router, tags=["admin"])

@@ -20,6 +20,7 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
+from scoreline.config import CooldownConfig
 from scoreline.report import LATENCY_BUCKETS_S, MetricsSnapshot, metrics_snapshot
 from scoreline.store import Database
 
@@ -37,19 +38,24 @@ def _outcome(ok: bool) -> str:
 class StoreCollector(Collector):
     """Reads the store on every ``collect()``; describes nothing up front (no query at start)."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
-        """Collect from this store; ``clock`` gives the time for the cooldown gauge."""
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        cooldown: CooldownConfig | None = None,
+    ) -> None:
+        """Collect from this store; ``clock`` and ``cooldown`` decide the cooldown gauge."""
         self.db = db
         self.clock = clock
+        self.cooldown = cooldown
 
     def describe(self) -> Iterable[Metric]:
         """No up-front description: registering must not touch the database."""
         return []
 
     def collect(self) -> Iterable[Metric]:
-        """Yield every family from one consistent read."""
-        with self.db.session() as session:
-            snapshot = metrics_snapshot(session, now=self.clock())
+        """Yield every family from one read of the store."""
+        snapshot = metrics_snapshot(self.db, now=self.clock(), cooldown=self.cooldown)
         yield from _call_families(snapshot)
         yield _latency_family(snapshot)
         yield from _model_families(snapshot)
@@ -119,8 +125,10 @@ def _model_families(snapshot: MetricsSnapshot) -> Iterable[Metric]:
     return [predictions, disabled, cooling]
 
 
-def build_registry(db: Database, clock: Callable[[], datetime]) -> CollectorRegistry:
+def build_registry(
+    db: Database, clock: Callable[[], datetime], cooldown: CooldownConfig | None = None
+) -> CollectorRegistry:
     """A registry of its own (not the process-wide one) holding the store collector."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(StoreCollector(db, clock))
+    registry.register(StoreCollector(db, clock, cooldown))
     return registry

@@ -96,20 +96,18 @@ def leaderboard_page(request: Request, state: AppState = Depends(app_state)) -> 
     try:
         since = parse_filter_time("since", text["since"], end_of_day=False)
         until = parse_filter_time("until", text["until"], end_of_day=True)
-        with state.db.session() as session:
-            rows = leaderboard_rows(
-                session,
-                competition=text["competition"] or None,
-                season=text["season"] or None,
-                since=since,
-                until=until,
-                sort=sort,
-                include_after_kickoff=include_after_kickoff,
-            )
+        rows = leaderboard_rows(
+            state.db,
+            competition=text["competition"] or None,
+            season=text["season"] or None,
+            since=since,
+            until=until,
+            sort=sort,
+            include_after_kickoff=include_after_kickoff,
+        )
     except (HTTPException, ValueError) as exc:
         error, status = str(getattr(exc, "detail", exc)), 422
-    with state.db.session() as session:
-        matches = recent_matches(session)
+    matches = recent_matches(state.db)
     context = {
         "active": "leaderboard",
         "form": form,
@@ -124,8 +122,7 @@ def leaderboard_page(request: Request, state: AppState = Depends(app_state)) -> 
 @router.get("/matches/{match_id}")
 def match_page(match_id: str, request: Request, state: AppState = Depends(app_state)) -> Response:
     """One match with every model's prediction and points."""
-    with state.db.session() as session:
-        detail = match_detail(session, match_id)
+    detail = match_detail(state.db, match_id)
     if detail is None:
         return _message(request, "Match not found", "There is no match with this id.", 404)
     return _page(request, "match.html", {"active": "", "match": detail})
@@ -171,9 +168,8 @@ def admin_page(request: Request, state: AppState = Depends(app_state)) -> Respon
         error, status = str(exc.detail), 422
         since, until = fallback_window(state, None, None)
     now = state.clock()
-    with state.db.session() as session:
-        stats = fallback_stats(session, state.config, since=since, until=until, now=now)
-        models = model_health(session, now=now)
+    stats = fallback_stats(state.db, state.config, since=since, until=until, now=now)
+    models = model_health(state.db, now=now, cooldown=state.config.cooldown)
     enabled = request.query_params.get("enabled")
     context = {
         "active": "admin",
@@ -235,12 +231,8 @@ async def admin_enable(
     if gate is not None:
         return gate
 
-    def enable() -> None:
-        with state.db.session() as session:
-            enable_model(session, model_id)
-
     try:
-        await run_in_threadpool(enable)
+        await run_in_threadpool(enable_model, state.db, model_id)
     except UnknownModelError:
         return _message(request, "Model not found", "There is no model with this id.", 404)
     return RedirectResponse(f"/admin?enabled={quote(model_id, safe='')}", status_code=303)

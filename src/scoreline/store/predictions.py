@@ -1,0 +1,242 @@
+"""Predictions: storing them (exactly once per model and match) and finding work on them.
+
+``is_scored()`` is the one definition of a scored prediction; every query that selects
+scored predictions uses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Insert, and_, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from scoreline.store.db import Database
+from scoreline.store.tables import Match, Prediction
+from scoreline.tendency import tendency_of
+
+__all__ = [
+    "VOIDING_STATUSES",
+    "NewPrediction",
+    "PredictionToScore",
+    "finished_matches_with_pending",
+    "insert_predictions",
+    "is_scored",
+    "matches_to_score",
+    "predicted_model_ids",
+    "prediction_results",
+    "result_of",
+]
+
+VOIDING_STATUSES = ("cancelled", "postponed")
+"""Match statuses that void the match's predictions."""
+_CHUNK = 500
+
+
+def is_scored() -> ColumnElement[bool]:
+    """The condition selecting scored predictions (points set, neither pending nor void)."""
+    return Prediction.status == "scored"
+
+
+def result_of(home: int, away: int) -> str:
+    """The tendency letter of a score (``H``/``D``/``A``), as stored in ``predicted_result``."""
+    return tendency_of(home, away).value
+
+
+@dataclass(frozen=True)
+class NewPrediction:
+    """A prediction to insert; ``predicted_result`` is derived from the score."""
+
+    match_id: str
+    """The match predicted."""
+    model_id: str
+    """The ORIGINAL model asked, even when its fallback answered."""
+    predicted_home: int
+    """Predicted home goals (>= 0)."""
+    predicted_away: int
+    """Predicted away goals (>= 0)."""
+    used_fallback: bool
+    """Whether the fallback model served the answer."""
+    answered_by: str | None
+    """Id of the model that actually answered."""
+    after_kickoff: bool = False
+    """Made after kick-off on explicit request; leaderboards can exclude it."""
+    created_at: datetime | None = None
+    """When it was made (aware UTC); the current time if ``None``."""
+
+    def row(self) -> dict[str, Any]:
+        """Return the column values to insert."""
+        values = asdict(self)
+        if values["created_at"] is None:
+            del values["created_at"]  # the column default fills it in
+        values["predicted_result"] = result_of(self.predicted_home, self.predicted_away)
+        return values
+
+
+@dataclass(frozen=True, slots=True)
+class PredictionToScore:
+    """A prediction as the score job sees it: the score and what is stored now."""
+
+    id: int
+    """Primary key."""
+    predicted_home: int
+    """Predicted home goals."""
+    predicted_away: int
+    """Predicted away goals."""
+    predicted_result: str
+    """Tendency letter (``H``/``D``/``A``), for the quotas."""
+    status: str
+    """``pending``, ``scored`` or ``void``."""
+    after_kickoff: bool
+    """Made after kick-off (on request)."""
+    points: tuple[int | None, int | None, int | None, int | None]
+    """Stored ``(points, tendency, goal_diff, exact)``; NULLs until scored."""
+    scored_at: datetime | None
+    """When it was last scored."""
+
+
+def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> Insert:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return (
+            postgresql.insert(Prediction)
+            .values(rows)
+            .on_conflict_do_nothing(constraint="uq_predictions_match_id_model_id")
+        )
+    if dialect == "sqlite":
+        return (
+            sqlite.insert(Prediction)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["match_id", "model_id"])
+        )
+    raise NotImplementedError(f"insert_predictions does not support {dialect}")
+
+
+def add_predictions(session: Session, rows: Sequence[NewPrediction]) -> int:
+    """Insert predictions in the caller's transaction, skipping stored (match, model) pairs.
+
+    ``INSERT ... ON CONFLICT (match_id, model_id) DO NOTHING``: a duplicate job running
+    concurrently never fails the batch, and a model predicts a match once.
+
+    Returns:
+        How many rows were actually inserted.
+    """
+    inserted = 0
+    values = [row.row() for row in rows]
+    # Multi-row VALUES needs the same keys everywhere: group by key set.
+    for keys in {tuple(v) for v in values}:
+        group = [v for v in values if tuple(v) == keys]
+        for start in range(0, len(group), _CHUNK):
+            statement = _insert_ignoring_duplicates(session, group[start : start + _CHUNK])
+            # Count RETURNING rows: rowcount is not reliable for multi-row VALUES on psycopg.
+            inserted += len(session.execute(statement.returning(Prediction.id)).all())
+    return inserted
+
+
+def insert_predictions(db: Database, rows: Sequence[NewPrediction]) -> int:
+    """``add_predictions`` in a transaction of its own.
+
+    Returns:
+        How many rows were actually inserted.
+    """
+    with db.session() as session:
+        return add_predictions(session, rows)
+
+
+def done_model_ids(session: Session, match_id: str) -> set[str]:
+    """The ids of the models that already have a prediction for this match."""
+    query = select(Prediction.model_id).where(Prediction.match_id == match_id)
+    return set(session.scalars(query))
+
+
+def predicted_model_ids(db: Database, match_id: str) -> set[str]:
+    """Return the ids of the models that already have a prediction for this match."""
+    with db.session() as session:
+        return done_model_ids(session, match_id)
+
+
+def prediction_results(db: Database, match_id: str) -> list[str]:
+    """The tendency (``H``/``D``/``A``) of every prediction of the match."""
+    query = select(Prediction.predicted_result).where(Prediction.match_id == match_id)
+    with db.session() as session:
+        return list(session.scalars(query))
+
+
+def finished_matches_with_pending(db: Database) -> list[str]:
+    """Return ids of finished matches that still have pending predictions, sorted."""
+    query = (
+        select(Match.id)
+        .join(Prediction, Prediction.match_id == Match.id)
+        .where(Match.status == "finished", Prediction.status == "pending")
+        .distinct()
+        .order_by(Match.id)
+    )
+    with db.session() as session:
+        return list(session.scalars(query))
+
+
+def predictions_to_score(session: Session, match_id: str) -> list[PredictionToScore]:
+    """Every prediction of the match, void ones included (the caller skips them)."""
+    query = (
+        select(
+            Prediction.id,
+            Prediction.predicted_home,
+            Prediction.predicted_away,
+            Prediction.predicted_result,
+            Prediction.status,
+            Prediction.after_kickoff,
+            Prediction.points,
+            Prediction.points_tendency,
+            Prediction.points_goal_diff,
+            Prediction.points_exact,
+            Prediction.scored_at,
+        )
+        .where(Prediction.match_id == match_id)
+        .order_by(Prediction.id)
+    )
+    return [
+        PredictionToScore(
+            id=row.id,
+            predicted_home=row.predicted_home,
+            predicted_away=row.predicted_away,
+            predicted_result=row.predicted_result,
+            status=row.status,
+            after_kickoff=bool(row.after_kickoff),
+            points=(row.points, row.points_tendency, row.points_goal_diff, row.points_exact),
+            scored_at=row.scored_at,
+        )
+        for row in session.execute(query)
+    ]
+
+
+def matches_to_score(db: Database) -> list[str]:
+    """Ids of the matches the score job has work on, sorted.
+
+    * finished with a result and a pending prediction (score it);
+    * finished, with a prediction scored before the match row last changed (a corrected
+      result that nobody rescored: check it again);
+    * cancelled or postponed with a prediction not yet void (void it).
+    """
+    finished = and_(
+        Match.status == "finished",
+        Match.home_goals.is_not(None),
+        Match.away_goals.is_not(None),
+    )
+    needs_work = or_(
+        and_(finished, Prediction.status == "pending"),
+        and_(finished, is_scored(), Prediction.scored_at < Match.updated_at),
+        and_(Match.status.in_(VOIDING_STATUSES), Prediction.status != "void"),
+    )
+    query = (
+        select(Match.id)
+        .join(Prediction, Prediction.match_id == Match.id)
+        .where(needs_work)
+        .distinct()
+        .order_by(Match.id)
+    )
+    with db.session() as session:
+        return list(session.scalars(query))
