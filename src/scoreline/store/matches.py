@@ -36,26 +36,14 @@ __all__ = [
 
 _CHUNK = 500  # ids per IN (...) and rows per INSERT: far below every engine's parameter limit
 # Columns an import owns; quotas and timestamps are never taken from a file.
-_RECORD_COLUMNS = tuple(MatchRecord.__slots__)
+_RECORD_COLUMNS = tuple(f.name for f in fields(MatchRecord))
 
 
 @dataclass(frozen=True, slots=True)
-class StoredMatch:
-    """A row of ``matches``, every column under its own name."""
+class StoredMatch(MatchRecord):
+    """A row of ``matches``, every column under its own name: the imported record plus the
+    quotas and timestamps the store adds."""
 
-    id: str
-    competition: str
-    competition_name: str | None
-    season: str
-    kickoff_at: datetime
-    home_team: str
-    away_team: str
-    status: str
-    home_goals: int | None
-    away_goals: int | None
-    odds_home: float | None
-    odds_draw: float | None
-    odds_away: float | None
     quota_home: int | None
     quota_draw: int | None
     quota_away: int | None
