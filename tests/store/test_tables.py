@@ -79,11 +79,8 @@ def test_server_defaults_apply_to_raw_inserts(db: Database) -> None:
     assert prediction.after_kickoff is False
     assert prediction.status == "pending"
     assert model is not None
-    assert (model.auto_disabled, model.consecutive_failures, model.primary_failure_streak) == (
-        False,
-        0,
-        0,
-    )
+    assert (model.auto_disabled, model.consecutive_failures) == (False, 0)
+    assert model.health_reset_attempt_id is None
     assert model.tier == "standard"
 
 

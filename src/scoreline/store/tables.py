@@ -140,8 +140,8 @@ class Match(Base):
 class Model(Base):
     """One catalog model plus its health.
 
-    ``primary_failure_streak`` and ``cooldown_until`` are no longer written: a cooldown is
-    derived from the attempt records when it is asked for (``store.models``).
+    A cooldown is not stored: it is derived from the attempt records when it is asked for
+    (``store.models``).
     """
 
     __tablename__ = "models"
@@ -160,8 +160,6 @@ class Model(Base):
     last_error: Mapped[str | None]
     last_success_at: Mapped[datetime | None]
     last_failure_at: Mapped[datetime | None]
-    primary_failure_streak: Mapped[int] = mapped_column(server_default=text("0"))
-    cooldown_until: Mapped[datetime | None]
     health_reset_attempt_id: Mapped[int | None]
     """The last attempt id when an operator re-enabled the model: calls up to it no longer
     count toward auto-disable."""
