@@ -79,3 +79,29 @@ def test_an_unusable_database_is_one_red_line(tmp_path: Path, url: str, command:
     assert lines[0].startswith("DatabaseError: ")
     assert "Traceback" not in result.stderr
     assert "s3cret-pw" not in result.stderr
+
+
+BUNDLED_CSV = str(Path(__file__).resolve().parents[1] / "src/scoreline/data/matches/E0.csv")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["import-matches", BUNDLED_CSV], ["predict", "--match", "E0-2024-25-0001"]],
+    ids=["import-matches", "predict"],
+)
+@pytest.mark.parametrize(
+    "url",
+    [UNREACHABLE["closed PostgreSQL port"], "sqlite:///{tmp}"],
+    ids=["closed PostgreSQL port", "SQLite path that is a folder"],
+)
+def test_writing_commands_name_an_unusable_database_in_one_line(
+    tmp_path: Path, url: str, command: list[str]
+) -> None:
+    config = tmp_path / "scoreline.toml"
+    config.write_text(f'database_url = "{url.format(tmp=tmp_path)}"\nqueue_url = "memory://"\n')
+    result = run("--config", str(config), *command, cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("DatabaseError: ")
+    assert "Traceback" not in result.stderr and "s3cret-pw" not in result.stderr

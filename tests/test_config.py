@@ -139,3 +139,19 @@ def test_bad_file_names_file_and_key(tmp_path: Path, body: str, fragment: str) -
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found"):
         load_config(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize("url", ["ftp://h/q", "amqp://h/", "sqlite://q.db", "sqlite:///", "q.db"])
+def test_a_queue_url_the_backend_cannot_build_is_refused(tmp_path: Path, url: str) -> None:
+    path = tmp_path / "scoreline.toml"
+    path.write_text(f'queue_url = "{url}"\n')
+    with pytest.raises(ConfigError, match="queue_url: Value error"):
+        load_config(path)
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "0", "-1"])
+def test_a_provider_timeout_must_be_finite_and_positive(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "scoreline.toml"
+    path.write_text(f"[providers.together]\ntimeout_s = {value}\n")
+    with pytest.raises(ConfigError, match=r"providers\.together\.timeout_s"):
+        load_config(path)

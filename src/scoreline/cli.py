@@ -1,8 +1,9 @@
 """The ``scoreline`` command line: parse options, call one service, render what it returns.
 
 Every command that reports data prints a Rich table, or JSON with ``--json``. Domain errors
-are printed as ``ErrorClass: message`` in red with exit code 1; nothing prints a traceback
-or a secret.
+are printed as ``ErrorClass: message`` in red with exit code 1; bad input (an option value, a
+file that cannot be read, a matches CSV with problems) with exit code 2, as Typer does for
+its own usage errors. Nothing prints a traceback or a secret.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import typer
 from scoreline.commands import demo, ops, pipeline, results
 from scoreline.commands.common import STATE, ConfigOpt, print_error
 from scoreline.commands.models import models_app
-from scoreline.config import ConfigError
+from scoreline.config import ConfigError, ConfigFileError
 from scoreline.predict import PredictRefusedError
 from scoreline.store import StoreError
 
@@ -42,13 +43,18 @@ DOMAIN_ERRORS = (ConfigError, PredictRefusedError, StoreError)
 ``StoreError``): one red line, no traceback."""
 
 
+BAD_INPUT_ERRORS = (ConfigFileError,)
+"""Domain errors that are bad input (exit code 2); checked before ``DOMAIN_ERRORS``."""
+
+
 def main() -> None:
-    """Entry point: run the app; domain errors become one red line and exit code 1."""
+    """Entry point: run the app; domain errors become one red line and exit code 1 (2 for
+    bad input)."""
     try:
         app()
     except DOMAIN_ERRORS as exc:
         print_error(exc)
-        sys.exit(1)
+        sys.exit(2 if isinstance(exc, BAD_INPUT_ERRORS) else 1)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -31,6 +32,7 @@ __all__ = [
     "REPLY_HANDLERS",
     "Config",
     "ConfigError",
+    "ConfigFileError",
     "CooldownConfig",
     "HealthConfig",
     "ModelConfig",
@@ -43,6 +45,8 @@ PROMPT_VARIANTS = ("english-enforced", "json-strict", "thinking-stripped")
 REPLY_HANDLERS = ("strip-thinking-tags", "extract-json")
 ENDPOINT_KINDS = frozenset({"openai"})
 """Provider kinds whose models are called at ``base_url``; the others run in-process."""
+QUEUE_SCHEMES = ("sqlite", "redis", "rediss", "memory")
+"""``queue_url`` schemes the queue backend builds (``scoreline.queue.backend``)."""
 CONFIG_ENV = "SCORELINE_CONFIG"
 DEFAULT_FILE = "scoreline.toml"
 
@@ -62,7 +66,8 @@ class ProviderConfig(_Strict):
     base_url: str = ""
     api_key_env: str | None = None
     """Name of the environment variable holding the key; ``None`` for keyless local servers."""
-    timeout_s: float = Field(20.0, gt=0)
+    timeout_s: float = Field(20.0, gt=0, allow_inf_nan=False)
+    """Seconds a call may take; finite, or a hung provider would hold a job forever."""
     max_concurrency: int = Field(8, ge=1, le=1024)
     kind: Literal["openai", "reference"] = "openai"
     """What serves the models; only ``scoreline.predict.forecasters`` acts on it."""
@@ -97,7 +102,7 @@ class ModelConfig(_Strict):
     fallback: str | None = None
     prompt_variant: Literal["english-enforced", "json-strict", "thinking-stripped"] | None = None
     reply_handler: Literal["strip-thinking-tags", "extract-json"] | None = None
-    timeout_s: float | None = Field(None, gt=0)
+    timeout_s: float | None = Field(None, gt=0, allow_inf_nan=False)
     temperature: float = Field(0.2, ge=0, le=2)
     max_tokens: int = Field(512, ge=1)
     json_mode: bool = True
@@ -134,10 +139,13 @@ class ScheduleConfig(_Strict):
     """The worker's periodic reconcile step."""
 
     reconcile_every_s: int = Field(60, ge=1)
+    near_kickoff_every_s: int = Field(5, ge=1)
+    """Sweep this often instead while a match in the predict window still lacks predictions,
+    so work lost with a killed worker is picked up again well before kick-off."""
     predict_window_min: int = Field(30, ge=1)
-    job_lock_ttl_s: float = Field(300.0, gt=0)
-    """How long a per-match job lock lives: it outlasts any job, and frees itself when a
-    worker is killed while holding it."""
+    job_lock_ttl_s: float = Field(30.0, gt=0)
+    """How long a per-match job lease lives unless renewed: the running job renews it every
+    third of this, so a killed worker's lease frees itself within seconds."""
 
 
 class Config(_Strict):
@@ -157,6 +165,20 @@ class Config(_Strict):
     schedule: ScheduleConfig = ScheduleConfig()
     source: str = "<built-in catalog>"
     """Where the configuration was read from (for messages)."""
+
+    @field_validator("queue_url")
+    @classmethod
+    def _known_queue_scheme(cls, value: str) -> str:
+        """Refuse at load time what the worker could only refuse when it starts."""
+        scheme = urlparse(value).scheme
+        if scheme not in QUEUE_SCHEMES:
+            raise ValueError(
+                f"unsupported scheme {scheme!r}; use sqlite:///PATH, redis://HOST:PORT/DB, "
+                "rediss://HOST:PORT/DB or memory://"
+            )
+        if (scheme == "sqlite" and not value.startswith("sqlite:///")) or value == "sqlite:///":
+            raise ValueError("expected sqlite:///PATH")
+        return value
 
     @field_validator("providers", mode="before")
     @classmethod
@@ -201,12 +223,20 @@ class Config(_Strict):
         return [m for m in self.models if self.is_active(m.id, env)]
 
 
+class ConfigFileError(ConfigError):
+    """The file cannot be read (missing, a folder, not UTF-8): bad input, CLI exit code 2."""
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: file not found") from exc
+    except UnicodeDecodeError as exc:
+        byte = f"byte {exc.object[exc.start]:#04x} at offset {exc.start}"
+        raise ConfigFileError(f"{path}: not UTF-8 text ({byte})") from None
+    except OSError as exc:  # missing, a folder, no permission
+        problem = "file not found" if isinstance(exc, FileNotFoundError) else exc.strerror
+        raise ConfigFileError(f"{path}: {(problem or str(exc)).lower()}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
 

@@ -7,7 +7,8 @@ Two decisions, both read from the primary's most recent calls, newest first:
   failed probe starts a new cooldown because the streak is still long enough.
 - **Auto-disable**: ``disable_after`` failures in a row that are the model's own
   (``MODEL_SPECIFIC_ERRORS``); failures of the provider or the network neither count nor
-  break the run, a success does.
+  break the run, a success does. Neither do failures on a match that most models failed
+  on (``match_at_fault``): then the match's data or prompt is to blame, not the models.
 
 The store fetches the calls, this module decides; the in-memory registry of a notebook uses
 the same functions, so the threshold logic exists once.
@@ -15,21 +16,28 @@ the same functions, so the threshold logic exists once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 __all__ = [
+    "MATCH_FAULT_MIN_MODELS",
     "MODEL_SPECIFIC_ERRORS",
     "PrimaryCall",
     "cooldown_until",
     "failure_streak",
+    "match_at_fault",
     "own_failure_streak",
 ]
 
 MODEL_SPECIFIC_ERRORS = frozenset({"unparseable", "client_error", "invalid_body", "empty_content"})
 """Failures that are the model's own, counted toward auto-disable. Timeouts, rate limits,
 server errors, connection and auth failures belong to the provider and are not counted."""
+
+MATCH_FAULT_MIN_MODELS = 3
+"""Below this many models asked, a match cannot be told apart from its models: with one or
+two models, every failure would otherwise blame the match and no model would ever be
+disabled."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +50,8 @@ class PrimaryCall:
     """The error class when it did not (``None`` on success)."""
     at: datetime
     """When the call was recorded, aware UTC."""
+    counted: bool = True
+    """Whether a failure counts toward auto-disable (``False``: the match was at fault)."""
 
 
 def failure_streak(calls: Iterable[PrimaryCall]) -> int:
@@ -72,12 +82,38 @@ def cooldown_until(
 def own_failure_streak(calls: Iterable[PrimaryCall]) -> int:
     """The model's own failures in a row at the head of ``calls`` (newest first).
 
-    Provider failures (``MODEL_SPECIFIC_ERRORS`` excluded) are skipped; a success ends it.
+    Provider failures (``MODEL_SPECIFIC_ERRORS`` excluded) and failures not counted (the
+    match was at fault) are skipped; a success ends it.
     """
     streak = 0
     for call in calls:
         if call.ok:
             break
-        if call.error_class in MODEL_SPECIFIC_ERRORS:
+        if call.counted and call.error_class in MODEL_SPECIFIC_ERRORS:
             streak += 1
     return streak
+
+
+def match_at_fault(
+    primary_errors: Mapping[str, str | None], *, answered_before: int = 0
+) -> str | None:
+    """Why this match's failures must not count against the models, or ``None`` if they do.
+
+    When more than half of the models asked for a match fail with errors of their own kind
+    (unparseable replies, say), the match's data or prompt is at fault, not the models: one
+    bad match must not disable a whole catalog. A genuinely broken model still fails on
+    every other match and is disabled there.
+
+    Args:
+        primary_errors: Each model whose own primary was called for the match, mapped to
+            its error class (``None`` when it answered).
+        answered_before: Models that already predicted the match in an earlier job.
+
+    Returns:
+        The reason to record with the uncounted failures, or ``None``.
+    """
+    asked = len(primary_errors) + answered_before
+    own = sum(error in MODEL_SPECIFIC_ERRORS for error in primary_errors.values())
+    if asked < MATCH_FAULT_MIN_MODELS or own * 2 <= asked:
+        return None
+    return f"match at fault: {own} of {asked} models failed on it with errors of their own kind"

@@ -117,7 +117,7 @@ def test_every_match_is_predicted_by_every_reference_model_and_scored(replay: Ru
     assert {p.status for p in predictions} == {"scored"}
     assert all(p.points is not None and not p.after_kickoff for p in predictions)
     kickoffs = _kickoffs()
-    assert all(p.created_at == kickoffs[p.match_id] - PREDICT_LEAD for p in predictions)
+    assert all(p.requested_at == kickoffs[p.match_id] - PREDICT_LEAD for p in predictions)
     assert replay.resumed is not None
     board = replay.resumed.leaderboard
     assert sorted(r.model_id for r in board) == sorted(DEFAULT_MODELS)
@@ -156,7 +156,7 @@ def test_predictions_equal_the_forecasters_on_earlier_results_only(replay: Run) 
     matches, results = _history()
     for prediction in _predictions(replay):
         match = matches[prediction.match_id]
-        known = [r for r in results if r.kickoff_at + timedelta(hours=2) <= prediction.created_at]
+        known = [r for r in results if r.kickoff_at + timedelta(hours=2) <= prediction.requested_at]
         expected = predict_reference(prediction.model_id, match, known)
         got = (prediction.predicted_home, prediction.predicted_away)
         assert got == expected, (prediction.model_id, prediction.match_id)

@@ -116,7 +116,7 @@ def test_models_check_json_reports_fallback_and_hides_keys(
     result = CliRunner().invoke(
         app, ["models", "check", "--json", "--config", str(tmp_path / "sandbox.toml")]
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # "lone" failed: a failed check is not 0
     assert SECRET_A not in result.output and SECRET_B not in result.output
     rows = {r["model_id"]: r for r in json.loads(result.stdout)}
     assert set(rows) == {"p", "f", "lone"}

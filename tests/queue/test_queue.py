@@ -64,7 +64,7 @@ def test_predict_task_refuses_kicked_off_match_without_retrying(
 def test_lease_keeps_a_second_run_off_the_match(queue: tuple[JobQueue, Path]) -> None:
     jobs, csv_path = queue
     now = before(kickoff_of(csv_path, "E0-2024-25-0200"))
-    with jobs._lease("predict-E0-2024-25-0200", now) as held:
+    with jobs._lease("predict-E0-2024-25-0200") as held:
         assert held
         assert jobs._predict("E0-2024-25-0200", now) == {
             "match_id": "E0-2024-25-0200",
@@ -115,3 +115,14 @@ def test_redis_queue_round_trip(tmp_path: Path) -> None:
         assert seen == ["hello"]
     finally:
         huey.flush()
+
+
+def test_sweeps_in_a_row_enqueue_a_missing_job_once(queue: tuple[JobQueue, Path]) -> None:
+    """Near kick-off every worker sweeps every few seconds: one job per match, not one a sweep."""
+    jobs, csv_path = queue
+    now = before(kickoff_of(csv_path, "E0-2024-25-0200"), minutes=20)
+    first = jobs.reconcile(now=now)
+    assert first.predict and jobs.huey.pending_count() == len(first.predict)
+    again = jobs.reconcile(now=now)
+    assert again.predict == first.predict  # still missing: the sweeps stay frequent
+    assert jobs.huey.pending_count() == len(first.predict)  # but nothing enqueued twice

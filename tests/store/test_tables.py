@@ -69,7 +69,8 @@ def test_server_defaults_apply_to_raw_inserts(db: Database) -> None:
         session.execute(
             text(
                 "INSERT INTO predictions (match_id, model_id, predicted_home, predicted_away,"
-                " predicted_result, created_at) VALUES ('m', 'a', 1, 0, 'H', :now)"
+                " predicted_result, created_at, requested_at)"
+                " VALUES ('m', 'a', 1, 0, 'H', :now, :now)"
             ).bindparams(now=now.replace(tzinfo=None) if db.dialect == "sqlite" else now)
         )
     with db.session() as session:

@@ -126,6 +126,8 @@ def test_unknown_match_is_a_json_404(client: TestClient) -> None:
         ({"since": "yesterday"}, "since"),
         ({"sort": "best"}, "sort"),
         ({"include_after_kickoff": "perhaps"}, "include_after_kickoff"),
+        ({"since": "2025-02-01", "until": "2025-01-01"}, "since"),
+        ({"until": "9999-12-31T23:59:59+14:00"}, "until"),
     ],
 )
 def test_bad_query_parameter_is_a_json_422(
@@ -137,6 +139,12 @@ def test_bad_query_parameter_is_a_json_422(
     assert body["error"] == "invalid_request"
     assert where in body["message"]
     assert "Traceback" not in response.text
+
+
+def test_a_window_ending_before_it_starts_is_refused_on_the_page(client: TestClient) -> None:
+    response = client.get("/", params={"since": "2025-02-01", "until": "2025-01-01"})
+    assert response.status_code == 422
+    assert "is after until" in response.text
 
 
 def test_unexpected_error_is_a_generic_500(app, client: TestClient) -> None:

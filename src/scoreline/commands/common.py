@@ -8,14 +8,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from scoreline.config import Config, load_config
+from scoreline.moments import check_window
 from scoreline.report import parse_moment
 from scoreline.store import Database, DatabaseError
 
@@ -29,8 +31,10 @@ __all__ = [
     "get_config",
     "open_db",
     "parse_when",
+    "parse_window",
     "print_error",
     "print_json",
+    "refuse",
     "render_table",
     "utc_now",
 ]
@@ -72,15 +76,37 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def parse_when(value: str | None, *, end_of_day: bool = False) -> datetime | None:
-    """``report.parse_moment`` for a CLI option: ``None`` passes through, bad text is a
-    ``BadParameter`` (so ``--until 2025-01-31`` includes that day, as on the web)."""
+def refuse(message: str) -> NoReturn:
+    """Bad input: one red line on stderr and exit code 2, like Typer's own usage errors.
+
+    Typer would draw a box that wraps long messages over several lines; a script reading
+    stderr gets one line instead.
+    """
+    err_console.print(f"[red]Error[/red]: {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def parse_when(value: str | None, option: str, *, end_of_day: bool = False) -> datetime | None:
+    """``report.parse_moment`` for a CLI option: ``None`` passes through, bad text is refused
+    naming the option (so ``--until 2025-01-31`` includes that day, as on the web)."""
     if value is None:
         return None
     try:
         return parse_moment(value, end_of_day=end_of_day)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        refuse(f"{option}: {exc}")
+
+
+def parse_window(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
+    """``--since``/``--until`` read as aware UTC (``--until`` a date includes that day);
+    a window that ends before it starts is refused as the API refuses it."""
+    since_at = parse_when(since, "--since")
+    until_at = parse_when(until, "--until", end_of_day=True)
+    try:
+        check_window(since_at, until_at)
+    except ValueError as exc:
+        refuse(f"--since/--until: {exc}")
+    return since_at, until_at
 
 
 DATABASE_HINT = " (check database_url; a new database needs `scoreline init`)"
@@ -112,11 +138,19 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
 
+def _cell(cell: Any) -> str | Text:
+    """A table cell: ``Text`` keeps its style, anything else is shown literally (a match id
+    like ``R[/]1`` must not be read as Rich markup)."""
+    if isinstance(cell, Text):
+        return cell
+    return "" if cell is None else escape(str(cell))
+
+
 def render_table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
-    """A Rich table on stdout."""
-    table = Table(title=title, title_justify="left")
+    """A Rich table on stdout; style a cell by passing a ``rich.text.Text``."""
+    table = Table(title=escape(title), title_justify="left")
     for column in columns:
-        table.add_column(column)
+        table.add_column(escape(column))
     for row in rows:
-        table.add_row(*["" if cell is None else str(cell) for cell in row])
+        table.add_row(*[_cell(cell) for cell in row])
     console.print(table)

@@ -11,6 +11,7 @@ import typer
 from rich.logging import RichHandler
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.text import Text
 
 from scoreline.commands.common import console, err_console, render_table
 
@@ -52,7 +53,7 @@ def _fallbacks(report: dict[str, Any]) -> None:
     rows = []
     for s in report["stats"]:
         multiplier = s["cost_multiplier"]
-        flag = "[red]⚠ over 2×[/red]" if s["exceeds_2x"] else ""
+        flag = Text("⚠ over 2×", style="red") if s["exceeds_2x"] else ""
         rows.append(
             [
                 s["model_id"],
@@ -99,7 +100,7 @@ def _highlight(detail: dict[str, Any] | None) -> None:
             [
                 p["model_id"],
                 f"{p['predicted_home']}-{p['predicted_away']}",
-                f"[yellow]↪ {p['answered_by']}[/yellow]" if p["used_fallback"] else "itself",
+                Text(f"↪ {p['answered_by']}", style="yellow") if p["used_fallback"] else "itself",
                 _fmt(p["points"]),
             ]
             for p in detail["predictions"]
@@ -118,7 +119,8 @@ def demo(
 
     work = directory or Path(tempfile.mkdtemp(prefix="scoreline-demo-"))
     console.print(
-        f"[bold]scoreline demo[/bold] in {work}: sandbox providers, SQLite, embedded queue"
+        f"[bold]scoreline demo[/bold] in {escape(str(work))}: "
+        "sandbox providers, SQLite, embedded queue"
     )
     columns = (TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn())
     tasks: dict[str, TaskID] = {}
@@ -130,7 +132,9 @@ def demo(
         def show(counts: dict[str, int], expected: int) -> None:
             for match_id, n in counts.items():
                 if match_id not in tasks:
-                    tasks[match_id] = progress.add_task(f"predict {match_id}", total=expected)
+                    tasks[match_id] = progress.add_task(
+                        f"predict {escape(match_id)}", total=expected
+                    )
                 progress.update(tasks[match_id], completed=n)
 
         result = run_demo(work, progress=show)
@@ -150,19 +154,20 @@ def _gaps(result: DemoResult) -> None:
     for row in result.missing:
         state = "auto-disabled, " if row["auto_disabled"] else ""
         console.print(
-            f"[red]{row['model_id']}[/red]: {row['stored']} of {len(result.matches)} predictions "
-            f"({state}no fallback to save it; last error: {row['last_error']})",
+            f"[red]{escape(row['model_id'])}[/red]: {row['stored']} of {len(result.matches)} "
+            f"predictions ({state}no fallback to save it; "
+            f"last error: {escape(str(row['last_error']))})",
             highlight=False,
         )
     for model_id, reason in result.inactive.items():
-        console.print(f"[dim]{model_id} inactive: {escape(reason)}[/dim]")
+        console.print(f"[dim]{escape(model_id)} inactive: {escape(reason)}[/dim]")
 
 
 def _next_steps(work: Path) -> None:
     """Where to go from the demo: its dashboard, real providers, an endpoint, an outage."""
     console.print(
         "\n[bold]Next steps[/bold]\n"
-        f"  dashboard on this demo:  scoreline serve --dir {work}   (then open http://127.0.0.1:8000)\n"
+        f"  dashboard on this demo:  scoreline serve --dir {escape(str(work))}   (then open http://127.0.0.1:8000)\n"
         "  real providers:          export TOGETHER_API_KEY=... SYNTHETIC_API_KEY=...;\n"
         "                           scoreline models check   (the built-in catalog of 42 models)\n"
         "  your own endpoint:       \\[providers.NAME] in scoreline.toml, "

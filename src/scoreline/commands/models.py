@@ -3,31 +3,64 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.text import Text
 
 from scoreline.commands.common import (
     ConfigOpt,
     JsonOpt,
     console,
+    err_console,
     get_config,
+    open_db,
     print_json,
     render_table,
     utc_now,
 )
+from scoreline.config import Config
 from scoreline.predict import check as checks
+from scoreline.store import DatabaseError, list_models
 
 models_app = typer.Typer(help="List, validate, check and re-enable models.")
 
 
+def _stored_health(cfg: Config) -> dict[str, int] | None:
+    """The auto-disabled models (id -> consecutive failures), or ``None`` without a database.
+
+    Listing the catalog must work before ``scoreline init``, so a missing SQLite file is not
+    created and a database that cannot be read is a note, not an error.
+    """
+    db = open_db(cfg)
+    try:
+        if db.dialect == "sqlite" and not Path(db.url.database or "").is_file():
+            return None
+        stored = list_models(db, now=utc_now(), cooldown=cfg.cooldown)
+    except DatabaseError as exc:
+        err_console.print(f"[yellow]note[/yellow]: health not shown: {escape(str(exc))}")
+        return None
+    finally:
+        db.dispose()
+    return {m.id: m.consecutive_failures for m in stored if m.auto_disabled}
+
+
+def _status(row: dict[str, object]) -> str | Text:
+    if row["active"]:
+        return "active"
+    style = "red" if row["auto_disabled"] else "dim"
+    return Text(f"{row['status']}: {row['inactive_reason']}", style=style)
+
+
 @models_app.callback(invoke_without_command=True)
 def models_list(ctx: typer.Context, config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
-    """List the models with their provider, fallback and whether they can be called."""
+    """List the models with their provider, fallback, health and whether they can be called."""
     if ctx.invoked_subcommand is not None:
         return
-    rows = checks.list_models(get_config(config))
+    cfg = get_config(config)
+    rows = checks.list_models(cfg, _stored_health(cfg))
     if as_json:
         print_json(rows)
         return
@@ -42,7 +75,7 @@ def models_list(ctx: typer.Context, config: ConfigOpt = None, as_json: JsonOpt =
                 f"{r['price_prompt_per_1m']:.2f}",
                 f"{r['price_completion_per_1m']:.2f}",
                 r["fallback"] or "",
-                "active" if r["active"] else f"[dim]inactive: {escape(r['inactive_reason'])}[/dim]",
+                _status(r),
             ]
             for r in rows
         ],
@@ -55,7 +88,7 @@ def models_validate(config: ConfigOpt = None) -> None:
     cfg = get_config(config)
     with_fallback = sum(1 for m in cfg.models if m.fallback)
     console.print(
-        f"[green]ok[/green]: {cfg.source}: {len(cfg.models)} models on "
+        f"[green]ok[/green]: {escape(cfg.source)}: {len(cfg.models)} models on "
         f"{len(cfg.providers)} providers, {with_fallback} fallbacks, no cycles"
     )
 
@@ -70,21 +103,29 @@ def models_check(
 ) -> None:
     """Send a sample prediction prompt to each model, through the fallback, and report.
 
-    Exits 0 even when models fail: it is a report. Exits 1 only when it cannot run.
+    Exits 1 when any model failed (saying how many), so a script or CI job notices.
     """
     cfg = get_config(config)
     rows = asyncio.run(checks.check_models(cfg, model_ids or None, now=utc_now()))
+    failed = sum(not r["ok"] for r in rows)
     if as_json:
         print_json(rows)
-        return
+    else:
+        _render_check(rows)
+    if failed:
+        err_console.print(f"[red]{failed} of {len(rows)} models failed[/red]", highlight=False)
+        raise typer.Exit(1)
+
+
+def _render_check(rows: list[dict[str, object]]) -> None:
     render_table(
         "model check",
         ["model", "ok", "fallback", "answered by", "error", "latency ms"],
         [
             [
                 r["model_id"],
-                "[green]ok[/green]" if r["ok"] else "[red]failed[/red]",
-                "[yellow]yes[/yellow]" if r["used_fallback"] else "no",
+                Text("ok", style="green") if r["ok"] else Text("failed", style="red"),
+                Text("yes", style="yellow") if r["used_fallback"] else "no",
                 r["answered_by"],
                 r["error_class"],
                 f"{r['latency_ms']:.0f}",

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
+from rich.text import Text
 
 from scoreline.commands.common import (
     ConfigOpt,
@@ -17,8 +19,9 @@ from scoreline.commands.common import (
     err_console,
     get_config,
     open_db,
-    parse_when,
+    parse_window,
     print_json,
+    refuse,
     render_table,
     utc_now,
 )
@@ -34,17 +37,17 @@ def register(app: typer.Typer, models_app: typer.Typer) -> None:
     models_app.command("enable")(models_enable)
 
 
-def _rate(rate: float) -> str:
+def _rate(rate: float) -> Text:
     text = f"{rate * 100:.1f} %"
     if rate > 0.5:
-        return f"[bold red]{text}[/bold red]"
-    return f"[yellow]{text}[/yellow]" if rate > 0.2 else text
+        return Text(text, style="bold red")
+    return Text(text, style="yellow" if rate > 0.2 else "")
 
 
 def _stat_row(s: dict[str, Any]) -> list[Any]:
     multiplier = s["cost_multiplier"]
     return [
-        s["model_id"] + (" [cyan](cooldown)[/cyan]" if s["in_cooldown"] else ""),
+        Text(s["model_id"]) + (Text(" (cooldown)", style="cyan") if s["in_cooldown"] else ""),
         s["fallback_to"],
         s["predictions"],
         s["fallbacks"],
@@ -52,7 +55,7 @@ def _stat_row(s: dict[str, Any]) -> list[Any]:
         f"${s['fallback_cost_usd']:.4f}" + ("~" if s["estimated"] else ""),
         f"${s['original_cost_usd']:.4f}",
         f"{multiplier:.2f}x" if multiplier is not None else "-",
-        "[bold red]over 2x[/bold red]" if s["exceeds_2x"] else "",
+        Text("over 2x", style="bold red") if s["exceeds_2x"] else "",
         ", ".join(f"{k} {v}" for k, v in s["primary_failures"].items()),
     ]
 
@@ -91,10 +94,13 @@ def _window(since: str | None, until: str | None, now: datetime) -> tuple[dateti
     from scoreline.report import today_window
 
     start, end = today_window(now)
-    since_at = parse_when(since) or start
-    until_at = parse_when(until, end_of_day=True) or end
-    if since_at > until_at:
-        raise typer.BadParameter("--since is after --until")
+    since_at, until_at = parse_window(since, until)
+    since_at, until_at = since_at or start, until_at or end
+    if since_at > until_at:  # one bound given, beyond today's other bound
+        refuse(
+            f"--since/--until: since ({since_at.isoformat()}) is after until "
+            f"({until_at.isoformat()})"
+        )
     return since_at, until_at
 
 
@@ -176,4 +182,4 @@ def models_enable(
     if as_json:
         print_json(row)
         return
-    console.print(f"[green]ok[/green]: {model_id} re-enabled (consecutive failures reset)")
+    console.print(f"[green]ok[/green]: {escape(model_id)} re-enabled (consecutive failures reset)")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -22,6 +23,7 @@ from scoreline.commands.common import (
     ConfigOpt,
     JsonOpt,
     console,
+    database_errors,
     err_console,
     get_config,
     open_db,
@@ -52,7 +54,7 @@ def init(config: ConfigOpt = None) -> None:
     db.upgrade()
     after = db.current_revision()
     state = "up to date" if before == after else f"upgraded {before or 'empty'} -> {after}"
-    console.print(f"[green]ok[/green]: {db!r}: schema {state}")
+    console.print(f"[green]ok[/green]: {escape(repr(db))}: schema {state}")
 
 
 def import_matches_command(
@@ -60,18 +62,17 @@ def import_matches_command(
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add or update matches (fixtures and results); all or nothing."""
+    """Add or update matches (fixtures and results); all or nothing.
+
+    A file with problems exits 2 (bad input) naming each as ``FILE:LINE: field: problem``.
+    """
     cfg = get_config(config)
     db = open_db(cfg)
     try:
         report = import_matches(db, file)
     except MatchImportError as exc:
-        err_console.print(
-            f"[red]MatchImportError[/red]: {len(exc.problems)} problem(s), nothing imported"
-        )
-        for problem in exc.problems:
-            err_console.print(f"  {problem}", highlight=False, markup=False)
-        raise typer.Exit(1) from None
+        _print_import_problems(exc.problems)
+        raise typer.Exit(2) from None
     rescored = rescore_changed(db, report.changed_result_ids, now=utc_now())
     rescored_ids = [s.match_id for s in rescored if s.changed]
     data = {
@@ -87,10 +88,25 @@ def import_matches_command(
         print_json(data)
         return
     console.print(
-        f"{file}: {report.rows} rows: {report.inserted} new, {report.updated} updated, "
+        f"{escape(str(file))}: {report.rows} rows: {report.inserted} new, "
+        f"{report.updated} updated, "
         f"{report.unchanged} unchanged; {len(report.changed_result_ids)} results changed, "
         f"{len(rescored_ids)} matches rescored"
     )
+
+
+def _print_import_problems(problems: list[str]) -> None:
+    """One line for one problem, else a count and one line per problem."""
+    if len(problems) == 1:
+        err_console.print(
+            f"[red]MatchImportError[/red]: {escape(problems[0])} (nothing imported)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    err_console.print(f"[red]MatchImportError[/red]: {len(problems)} problem(s), nothing imported")
+    for problem in problems:
+        err_console.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
 
 
 async def _predict_all(
@@ -98,7 +114,7 @@ async def _predict_all(
 ) -> list[PredictSummary | str]:
     results: list[PredictSummary | str] = []
     for match_id in match_ids:
-        task = progress.add_task(match_id, total=None)
+        task = progress.add_task(escape(match_id), total=None)
 
         def advance(model_id: str, ok: bool, task: TaskID = task) -> None:
             progress.advance(task)
@@ -109,7 +125,7 @@ async def _predict_all(
             )
         except PredictRefusedError as exc:
             results.append(str(exc))
-            progress.update(task, total=0, description=f"{match_id} [red]refused[/red]")
+            progress.update(task, total=0, description=f"{escape(match_id)} [red]refused[/red]")
             continue
         progress.update(task, total=summary.asked, completed=summary.asked)
         results.append(summary)
@@ -132,6 +148,8 @@ def predict(
     """Run predict jobs now, in this process, with a progress bar."""
     cfg = get_config(config)
     db = open_db(cfg)
+    with database_errors():
+        db.current_revision()  # an unusable database is one line, before any progress bar
     match_ids = list(match or [])
     if due:
         window = timedelta(minutes=cfg.schedule.predict_window_min)
@@ -174,7 +192,7 @@ def _render_predict(summaries: list[PredictSummary], refused: list[str]) -> None
         ],
     )
     for reason in refused:
-        err_console.print(f"[yellow]refused[/yellow]: {reason}", highlight=False)
+        err_console.print(f"[yellow]refused[/yellow]: {escape(reason)}", highlight=False)
 
 
 def worker(
@@ -189,7 +207,7 @@ def worker(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     console.print(
-        f"worker: queue {describe_queue_url(cfg.queue_url)}, {workers} workers, "
+        f"worker: queue {escape(describe_queue_url(cfg.queue_url))}, {workers} workers, "
         f"reconcile every {cfg.schedule.reconcile_every_s}s"
     )
     run_worker(cfg, workers=workers)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -23,7 +24,7 @@ from scoreline.commands.common import (
     err_console,
     get_config,
     open_db,
-    parse_when,
+    parse_window,
     print_json,
     render_table,
     utc_now,
@@ -136,13 +137,14 @@ def leaderboard_command(
     """Rank the models on their scored predictions."""
     if sort not in SORT_KEYS:
         raise typer.BadParameter(f"--sort must be one of {', '.join(SORT_KEYS)}")
+    since_at, until_at = parse_window(since, until)
     db = open_db(get_config(config))
     rows = leaderboard(
         db,
         competition=competition,
         season=season,
-        since=parse_when(since),
-        until=parse_when(until, end_of_day=True),
+        since=since_at,
+        until=until_at,
         sort=sort,
         include_after_kickoff=include_after_kickoff,
         intervals=intervals,
@@ -225,11 +227,15 @@ def _replay(cfg: Config, label: str, options: dict[str, Any], *, quiet: bool) ->
 def _render_backtest(result: BacktestResult) -> None:
     competition, season = result.competition, result.season
     for model_id, reason in result.inactive.items():
-        err_console.print(f"[yellow]not asked[/yellow]: {model_id}: {reason}", highlight=False)
+        err_console.print(
+            f"[yellow]not asked[/yellow]: {escape(model_id)}: {escape(reason)}", highlight=False
+        )
     console.print(
         f"{competition} {season}: {result.matches} matches ({result.replayed} replayed now, "
         f"{result.resumed} already done), {result.predictions} predictions, "
         f"{result.scored} scored, failed: {result.failed or 'none'}, {result.wall_s:.1f} s; "
-        f"database {result.database}"
+        f"database {result.database}",
+        markup=False,
+        highlight=False,
     )
     render_leaderboard(result.leaderboard, title=f"backtest {competition} {season}")

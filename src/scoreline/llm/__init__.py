@@ -3,7 +3,7 @@
 Nothing here knows about football, matches or databases.
 """
 
-from scoreline.llm.call import Reply, build_request, call_model, map_sdk_errors, redact
+from scoreline.llm.call import Reply, build_request, call_model, map_sdk_errors
 from scoreline.llm.errors import (
     AuthError,
     ClientError,
@@ -21,6 +21,7 @@ from scoreline.llm.errors import (
     error_for_status,
 )
 from scoreline.llm.fallback import Attempt, CallResult, run_with_fallback
+from scoreline.llm.redaction import redact
 from scoreline.llm.registry import CooldownStore, MemoryCooldown, Registry
 from scoreline.llm.replies import (
     apply_prompt_variant,

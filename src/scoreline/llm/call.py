@@ -26,9 +26,10 @@ from scoreline.llm.errors import (
     ProviderTimeoutError,
     error_for_status,
 )
+from scoreline.llm.redaction import redact
 from scoreline.llm.replies import apply_prompt_variant, extract_text
 
-__all__ = ["Reply", "build_request", "call_model", "map_sdk_errors", "redact"]
+__all__ = ["Reply", "body_excerpt", "build_request", "call_model", "map_sdk_errors"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +43,6 @@ class Reply:
     prompt_tokens: int | None
     """As the provider reported them; ``None`` when the body had no usage."""
     completion_tokens: int | None
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """Replace every secret value in the text, so provider echoes never leak a key."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
 
 
 def _status_message(exc: openai.APIStatusError) -> str:
@@ -118,14 +111,28 @@ def _usage(body: dict[str, Any]) -> tuple[int | None, int | None]:
     )
 
 
-def _decode(raw: str, model: ModelConfig, provider: str) -> tuple[str, dict[str, Any]]:
+_EXCERPT_CHARS = 80
+_REDACT_WINDOW = 64 * 1024
+
+
+def body_excerpt(raw: str, secrets: Iterable[str] = ()) -> str:
+    """The start of a body for an error message, redacted first and cut after.
+
+    Cutting first could leave half a key that no longer matches its value.
+    """
+    return repr(redact(raw[:_REDACT_WINDOW], secrets)[:_EXCERPT_CHARS])
+
+
+def _decode(
+    raw: str, model: ModelConfig, provider: str, secrets: Iterable[str]
+) -> tuple[str, dict[str, Any]]:
     def fail(cls: type[ProviderError], message: str) -> ProviderError:
         return cls(message, model_id=model.id, provider=provider, status=200)
 
     try:
         body = json.loads(raw)
     except ValueError:
-        raise fail(InvalidBodyError, f"body is not JSON: {raw[:80]!r}") from None
+        raise fail(InvalidBodyError, f"body is not JSON: {body_excerpt(raw, secrets)}") from None
     if not isinstance(body, dict):
         raise fail(InvalidBodyError, "body is not a JSON object")
     choices = body.get("choices")
@@ -154,6 +161,7 @@ async def call_model(
     Raises:
         ProviderError: Any failure, mapped onto the error tree.
     """
+    secrets = tuple(secrets)
     timeout = model.timeout_s or provider.timeout_s
     request = build_request(model, system_prompt, user_prompt)
     started = time.perf_counter()
@@ -169,7 +177,7 @@ async def call_model(
         )
         body_text = response.text
     latency_ms = (time.perf_counter() - started) * 1000
-    text, body = _decode(body_text, model, provider.name)
+    text, body = _decode(body_text, model, provider.name, secrets)
     prompt_tokens, completion_tokens = _usage(body)
     return Reply(
         model_id=model.id,

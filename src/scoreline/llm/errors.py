@@ -17,13 +17,17 @@ Hierarchy (``error_class`` in brackets)::
         └── UnparseableError           [unparseable]   rejected by the caller's ``accept``
 
 Every error carries ``model_id``, ``provider`` and ``status`` and pickles, so a queue can store
-it. Misuse (an unknown model, a missing key for the primary) raises ``ConfigError`` instead,
-outside this tree, so ``except ProviderError`` never hides a configuration mistake.
+it. Its message is redacted on construction (``scoreline.llm.redaction``): whatever a provider
+echoed, a credential never reaches a log, a row or a response through it. Misuse (an unknown
+model, a missing key for the primary) raises ``ConfigError`` instead, outside this tree, so
+``except ProviderError`` never hides a configuration mistake.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
+
+from scoreline.llm.redaction import redact
 
 __all__ = [
     "AuthError",
@@ -58,8 +62,10 @@ class ProviderError(Exception):
         status: int | None = None,
         attempts: tuple[Any, ...] = (),
     ) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
+        """What went wrong, with anything shaped like a credential masked."""
         self.model_id = model_id
         """The model that was called (not necessarily the one asked for)."""
         self.provider = provider

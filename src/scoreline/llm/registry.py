@@ -30,11 +30,31 @@ from scoreline.health import PrimaryCall, cooldown_until
 from scoreline.llm.call import Reply, call_model
 from scoreline.llm.errors import ProviderError
 from scoreline.llm.fallback import CallResult, run_with_fallback
+from scoreline.llm.redaction import redact
 
 __all__ = ["CooldownStore", "MemoryCooldown", "Registry"]
 
 T = TypeVar("T")
 _KEYLESS = "not-needed"  # the SDK insists on a key; local servers ignore it
+_REASON_CHARS = 300
+
+
+def _redacting(accept: Callable[[str], T], secrets: tuple[str, ...]) -> Callable[[str], T]:
+    """``accept`` whose rejection reason is redacted and bounded.
+
+    The fallback quotes the reason in the ``UnparseableError`` and its log line, and a
+    parser may quote the reply (a value, an id), which a model can fill with anything it
+    was sent. The original exception is dropped, not chained, so no traceback shows it.
+    """
+
+    def check(text: str) -> T:
+        try:
+            return accept(text)
+        except Exception as exc:  # accept rejects by raising anything
+            reason = redact(str(exc) or type(exc).__name__, secrets)[:_REASON_CHARS]
+        raise ValueError(reason)
+
+    return check
 
 
 @functools.cache
@@ -221,9 +241,10 @@ class Registry:
         async def one_call(target: str) -> Reply:
             return await self.call(target, system_prompt, user_prompt)
 
+        check = _redacting(accept, self._secrets) if accept is not None else None
         try:
             result = await run_with_fallback(
-                model_id, fallback_id, one_call, accept, skip_primary=skip
+                model_id, fallback_id, one_call, check, skip_primary=skip
             )
         except ProviderError as exc:
             await self._learn(model_id, fallback_id, exc.attempts)

@@ -11,6 +11,9 @@ booleans, negatives, fractions (2.5), words ("two"), numbers above 20.
 
 Attribution: an entry naming another match id is never credited to the asked match; an
 entry without an id is credited only when it is the reply's only entry.
+
+A rejection's message quotes only short excerpts of the reply (``_QUOTE_CHARS``): it is
+stored as the model's last error, and the registry redacts it again before it is raised.
 """
 
 from __future__ import annotations
@@ -33,6 +36,24 @@ _AWAY_KEYS = ("away_score", "awayScore", "away_goals", "awayGoals", "away")
 _LIST_KEYS = ("predictions", "matches", "results")
 _FENCE = re.compile(r"```[a-zA-Z]*\s*(.*?)```", re.DOTALL)
 _SCORE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[-:–]\s*(\d{1,2})\s*$")
+_QUOTE_CHARS = 40
+_QUOTED_IDS = 5
+_LAST_WORD = re.compile(r"\S+$")
+
+
+def _quote(value: Any) -> str:
+    """A short excerpt of a value from the reply, for an error message.
+
+    A long value is cut at a space, never inside a word: half a key would no longer match
+    the value the registry redacts.
+    """
+    text = repr(value)
+    if len(text) <= _QUOTE_CHARS:
+        return text
+    cut = text[:_QUOTE_CHARS]
+    if not text[_QUOTE_CHARS].isspace():
+        cut = _LAST_WORD.sub("", cut)
+    return cut + "…"
 
 
 class ReplyParseError(ValueError):
@@ -63,7 +84,7 @@ def _goals(value: Any, field: str) -> int:
     elif isinstance(value, str) and value.strip().isdigit():
         goals = int(value.strip())
     else:
-        raise ReplyParseError(f"{field}: {value!r} is not a whole number")
+        raise ReplyParseError(f"{field}: {_quote(value)} is not a whole number")
     if not 0 <= goals <= MAX_GOALS:
         raise ReplyParseError(f"{field}: {goals} is outside 0-{MAX_GOALS}")
     return goals
@@ -165,9 +186,11 @@ def parse_score(text: str, match_id: str) -> Score:
         if len(scores) == 1 and unnamed:
             return Score(unnamed[0].home, unnamed[0].away, match_id)
         others = sorted({s.match_id for s in scores if s.match_id is not None})
+        named_ids = ", ".join(_quote(other) for other in others[:_QUOTED_IDS])
+        more = f" and {len(others) - _QUOTED_IDS} more" if len(others) > _QUOTED_IDS else ""
         raise ReplyParseError(
             f"no score for match {match_id}"
-            + (f" (reply names {', '.join(others)})" if others else "")
+            + (f" (reply names {named_ids}{more})" if others else "")
         )
     if len({(s.home, s.away) for s in named}) > 1:
         raise ReplyParseError(f"conflicting scores for match {match_id}")

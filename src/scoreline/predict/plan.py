@@ -30,6 +30,8 @@ class PredictPlan:
     skipped: int
     cooling: set[str]
     after_kickoff: bool
+    answered_before: int = 0
+    """Active models that predicted the match in an earlier job (the health rule's count)."""
 
 
 def model_rows(config: Config) -> list[ModelRow]:
@@ -116,4 +118,5 @@ def load_plan(
         skipped=len(config.models) - len(to_ask),
         cooling=set(inputs.cooling),
         after_kickoff=now >= fixture.kickoff_at,
+        answered_before=sum(m in inputs.done for m in active),
     )

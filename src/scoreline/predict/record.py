@@ -3,15 +3,19 @@
 The new predictions (``ON CONFLICT DO NOTHING``), one attempt row per provider call, the
 model health those calls imply and the match's quotas recomputed from all of its
 predictions. Nothing is written about cooldowns: the store derives them from the attempts.
+When most models failed on the match itself (``scoreline.health.match_at_fault``), their
+failures are recorded with the reason and do not count toward auto-disabling them.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from scoreline.config import Config
+from scoreline.health import MODEL_SPECIFIC_ERRORS, match_at_fault
 from scoreline.llm import Attempt
 from scoreline.predict.parse import Score
 from scoreline.predict.plan import PredictPlan
@@ -26,6 +30,8 @@ from scoreline.store import (
 )
 
 __all__ = ["ModelOutcome", "record_outcomes"]
+
+log = logging.getLogger("scoreline.predict")
 
 
 @dataclass
@@ -53,13 +59,25 @@ def record_outcomes(
     Returns:
         How many predictions were inserted, and the models this job auto-disabled.
     """
+    primaries = {o.model_id: p for o in outcomes if (p := _primary_attempt(o)) is not None}
+    reason = match_at_fault(
+        {m: None if a.ok else a.error_class for m, a in primaries.items()},
+        answered_before=plan.answered_before,
+    )
+    if reason is not None:
+        log.warning(
+            "%s: %s; these failures do not count toward auto-disable", plan.match_id, reason
+        )
+    errors = {o.model_id: _last_error(o) for o in outcomes if _primary_failed(o)}
     batch = PredictionBatch(
         match_id=plan.match_id,
         predictions=[_prediction(plan, o, o.score, now) for o in outcomes if o.score is not None],
-        attempts=[_attempt(plan, o, a, now) for o in outcomes for a in o.attempts],
+        attempts=[_attempt(plan, o, a, now, reason) for o in outcomes for a in o.attempts],
         now=now,
         disable_after=config.health.disable_after,
-        errors={o.model_id: _last_error(o) for o in outcomes if _primary_failed(o)},
+        errors={
+            m: f"{e[:300]} (not counted: {reason})" if reason else e for m, e in errors.items()
+        },
     )
     recorded = record_batch(db, batch, quotas=_quotas)
     return recorded.inserted, recorded.disabled
@@ -81,11 +99,17 @@ def _prediction(
         used_fallback=outcome.used_fallback,
         answered_by=outcome.answered_by,
         after_kickoff=plan.after_kickoff,
-        created_at=now,
+        requested_at=now,
     )
 
 
-def _attempt(plan: PredictPlan, outcome: ModelOutcome, a: Attempt, now: datetime) -> NewAttempt:
+def _attempt(
+    plan: PredictPlan, outcome: ModelOutcome, a: Attempt, now: datetime, reason: str | None
+) -> NewAttempt:
+    """The attempt row; an own-kind failure of the primary is marked uncounted when the match
+    was at fault."""
+    own_primary = not a.is_fallback and a.model_id == outcome.model_id
+    uncounted = own_primary and not a.ok and a.error_class in MODEL_SPECIFIC_ERRORS
     return NewAttempt(
         match_id=plan.match_id,
         model_id=outcome.model_id,
@@ -99,6 +123,7 @@ def _attempt(plan: PredictPlan, outcome: ModelOutcome, a: Attempt, now: datetime
         prompt_tokens=a.prompt_tokens,
         completion_tokens=a.completion_tokens,
         created_at=now,
+        uncounted_reason=reason if uncounted else None,
     )
 
 

@@ -17,7 +17,8 @@ def build_huey(queue_url: str, *, name: str = "scoreline") -> Huey:
 
     ``sqlite:///path`` (a file, no server), ``redis://host:port/db`` (across machines; the
     ``name`` prefixes every key, so several deployments can share one Redis), or
-    ``memory://`` (one process, for tests).
+    ``memory://`` (one process, for tests). Task results are not stored: the jobs write
+    what they learn to the database and nobody reads a result, so they would only pile up.
 
     Raises:
         ConfigError: The scheme is not one of those.
@@ -28,11 +29,11 @@ def build_huey(queue_url: str, *, name: str = "scoreline") -> Huey:
         if not path or path == queue_url:
             raise ConfigError(f"queue_url: expected sqlite:///PATH, got {queue_url!r}")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return SqliteHuey(name=name, filename=path, utc=True)
+        return SqliteHuey(name=name, filename=path, utc=True, results=False)
     if scheme in ("redis", "rediss"):
-        return RedisHuey(name=name, url=queue_url, utc=True)
+        return RedisHuey(name=name, url=queue_url, utc=True, results=False)
     if scheme == "memory":
-        return MemoryHuey(name=name, utc=True)
+        return MemoryHuey(name=name, utc=True, results=False)
     raise ConfigError(
         f"queue_url: unsupported scheme {scheme!r} in {describe_queue_url(queue_url)!r}; "
         "use sqlite:///PATH, redis://HOST:PORT/DB or memory://"

@@ -1,20 +1,18 @@
 """Queue tasks: thin wrappers that call the predict and score services with ids and ``now``.
 
 Job-level failures (the database unreachable, say) are retried by Huey with exponential
-backoff. A per-match lease in the store (``job_locks``, with a time-to-live) keeps two
-workers from running the same match at once; if a worker is killed while holding it, the
-lease expires by itself. Idempotency makes a duplicate harmless anyway.
+backoff. A per-match lease in the store (``job_locks``, short and renewed while the job
+runs) keeps two workers from running the same match at once; if a worker is killed while
+holding it, the lease expires within seconds. Idempotency makes a duplicate harmless anyway.
+Task results are not stored (nobody reads them); a job that fails for good is recorded
+under ``failed.<task id>`` for ``queue status``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,8 +21,10 @@ from huey import Huey, signals
 from scoreline.config import Config
 from scoreline.predict import PredictRefusedError, predict_match
 from scoreline.queue.backend import build_huey
+from scoreline.queue.gate import QUEUE_DOWN
+from scoreline.queue.lease import hold_lease, new_owner
 from scoreline.queue.reconcile import ReconcileReport, reconcile
-from scoreline.store import Database, release_lease, take_lease
+from scoreline.store import Database, take_lease
 
 __all__ = ["FAILED_PREFIX", "JobQueue"]
 
@@ -58,19 +58,12 @@ class JobQueue:
         self.score_task = task(self._score)
         self.huey.signal(signals.SIGNAL_ERROR)(self._record_failure)
 
-    @contextmanager
-    def _lease(self, name: str, now: datetime | None) -> Iterator[bool]:
-        owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        ttl = self.config.schedule.job_lock_ttl_s
-        held = take_lease(self.db, name, owner=owner, now=now or utc_now(), ttl_s=ttl)
-        try:
-            yield held
-        finally:
-            if held:
-                release_lease(self.db, name, owner=owner)
+    def _lease(self, name: str) -> AbstractContextManager[bool]:
+        """The job's lease, renewed while the job runs (``queue.lease``)."""
+        return hold_lease(self.db, name, ttl_s=self.config.schedule.job_lock_ttl_s)
 
     def _predict(self, match_id: str, now: datetime | None = None) -> dict[str, Any]:
-        with self._lease(f"predict-{match_id}", now) as held:
+        with self._lease(f"predict-{match_id}") as held:
             if not held:
                 log.info("predict %s: another worker holds the lock; skipped", match_id)
                 return {"match_id": match_id, "skipped": "locked"}
@@ -86,7 +79,7 @@ class JobQueue:
     def _score(self, match_id: str, now: datetime | None = None) -> dict[str, Any]:
         from scoreline.scoring import score_match
 
-        with self._lease(f"score-{match_id}", now) as held:
+        with self._lease(f"score-{match_id}") as held:
             if not held:
                 return {"match_id": match_id, "skipped": "locked"}
             summary = score_match(self.db, match_id, now=now or utc_now())
@@ -95,15 +88,16 @@ class JobQueue:
     def _record_failure(self, signal: str, task: Any, exc: BaseException | None = None) -> None:
         if task.retries:  # Huey will try again
             return
-        self.huey.put(
-            f"{FAILED_PREFIX}{task.id}",
-            {
-                "task": task.name,
-                "args": list(task.args),
-                "error": repr(exc)[:500],
-                "at": utc_now().isoformat(),
-            },
-        )
+        record = {
+            "task": task.name,
+            "args": list(task.args),
+            "error": repr(exc)[:500],
+            "at": utc_now().isoformat(),
+        }
+        try:
+            self.huey.put(f"{FAILED_PREFIX}{task.id}", record)
+        except QUEUE_DOWN as down:  # the next sweep enqueues the job again anyway
+            log.warning("%s %s failed for good; not recorded (%s)", task.name, task.args, down)
 
     def enqueue_predict(self, match_id: str, *, now: datetime | None = None) -> Any:
         """Enqueue a predict job; ``now`` replays a moment (demo, backtest), else the clock."""
@@ -124,14 +118,36 @@ class JobQueue:
             ran += 1
         return ran
 
+    def _enqueued_lately(self, job: str) -> bool:
+        """Whether some sweep enqueued this job less than ``job_lock_ttl_s`` ago.
+
+        Every worker sweeps, every few seconds near kick-off: without this mark each sweep
+        would add a duplicate of every job still queued or running. A job lost with its
+        worker is enqueued again once the mark (and the job's own lease) has expired.
+        """
+        ttl = self.config.schedule.job_lock_ttl_s
+        owner = new_owner()
+        return not take_lease(self.db, f"queued-{job}", owner=owner, now=utc_now(), ttl_s=ttl)
+
     def reconcile(self, *, now: datetime | None = None) -> ReconcileReport:
-        """One sweep: enqueue what the database says is missing."""
+        """One sweep: enqueue what the database says is missing (once per ``job_lock_ttl_s``)."""
+
+        def predict(match_id: str) -> object:
+            if self._enqueued_lately(f"predict-{match_id}"):
+                return None
+            return self.enqueue_predict(match_id)
+
+        def score(match_id: str) -> object:
+            if self._enqueued_lately(f"score-{match_id}"):
+                return None
+            return self.enqueue_score(match_id)
+
         report = reconcile(
             self.db,
             self.config,
             now=now or utc_now(),
-            enqueue_predict=self.enqueue_predict,
-            enqueue_score=self.enqueue_score,
+            enqueue_predict=predict,
+            enqueue_score=score,
         )
         if report.predict or report.score:
             log.info("reconcile: predict %s, score %s", report.predict, report.score)

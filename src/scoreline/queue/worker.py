@@ -1,45 +1,77 @@
-"""``scoreline worker``: the Huey consumer plus the periodic reconcile sweep."""
+"""``scoreline worker``: the Huey consumer plus the periodic reconcile sweep.
+
+The sweep runs every ``schedule.reconcile_every_s``, and every
+``schedule.near_kickoff_every_s`` while a match in the predict window still lacks
+predictions: a job lost with a killed worker is enqueued again within seconds of its lease
+expiring, well before kick-off. While the queue is unreachable the sweep and the consumer
+wait at one ``QueueGate``, which backs off and reports one line per step.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
 
-from scoreline.config import Config
+from scoreline.config import Config, ScheduleConfig
+from scoreline.queue.backend import describe_queue_url
+from scoreline.queue.gate import QUEUE_DOWN, GatedConsumer, QueueGate
 from scoreline.queue.tasks import JobQueue
 
-__all__ = ["run_worker"]
+__all__ = ["next_sweep_in", "run_worker"]
 
 log = logging.getLogger("scoreline.queue")
+GATE_CLOSED_WAIT_S = 1.0
+"""How often a sweep waiting for the queue looks again (it runs as soon as it is back)."""
 
 
-def _sweep_forever(queue: JobQueue, every_s: float, stop: threading.Event) -> None:
+def next_sweep_in(schedule: ScheduleConfig, *, missing: bool) -> float:
+    """Seconds to the next sweep: sooner while a match near kick-off still lacks predictions."""
+    if missing:
+        return float(min(schedule.reconcile_every_s, schedule.near_kickoff_every_s))
+    return float(schedule.reconcile_every_s)
+
+
+def _sweep_once(queue: JobQueue, gate: QueueGate) -> float:
+    """One sweep; returns the seconds to wait before the next one."""
+    schedule = queue.config.schedule
+    if not gate.is_open():
+        return GATE_CLOSED_WAIT_S
+    try:
+        report = queue.reconcile()
+    except QUEUE_DOWN as exc:
+        gate.down(exc)
+        return GATE_CLOSED_WAIT_S
+    except Exception as exc:  # the database may be down: one line, and try at the next sweep
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
+        log.warning("reconcile failed (%s: %s); retrying", type(exc).__name__, first)
+        return next_sweep_in(schedule, missing=True)
+    return next_sweep_in(schedule, missing=bool(report.predict))
+
+
+def _sweep_forever(queue: JobQueue, gate: QueueGate, stop: threading.Event) -> None:
     while not stop.is_set():
-        try:
-            queue.reconcile()
-        except Exception:  # the database may be down: log, and try at the next sweep
-            log.exception("reconcile failed; retrying in %ss", every_s)
-        stop.wait(every_s)
+        stop.wait(_sweep_once(queue, gate))
 
 
 def run_worker(config: Config, *, workers: int = 4, queue: JobQueue | None = None) -> None:
-    """Run the consumer until SIGINT/SIGTERM, sweeping every ``schedule.reconcile_every_s``.
+    """Run the consumer until SIGINT/SIGTERM, with the reconcile sweep and the queue gate.
 
     The first sweep runs at start, so work lost with a killed worker is enqueued again at
     once. Every worker sweeps; duplicates are harmless.
     """
     jobs = queue or JobQueue(config)
+    gate = QueueGate(jobs.huey.pending_count, describe_queue_url(config.queue_url))
     stop = threading.Event()
-    sweeper = threading.Thread(
-        target=_sweep_forever,
-        args=(jobs, float(config.schedule.reconcile_every_s), stop),
-        name="scoreline-reconcile",
-        daemon=True,
-    )
-    options: dict[str, Any] = {"workers": workers, "worker_type": "thread", "periodic": False}
-    consumer = jobs.huey.create_consumer(**options)
-    sweeper.start()
+    threads = [
+        threading.Thread(target=gate.watch, args=(stop,), name="scoreline-queue-gate"),
+        threading.Thread(
+            target=_sweep_forever, args=(jobs, gate, stop), name="scoreline-reconcile"
+        ),
+    ]
+    consumer = GatedConsumer(jobs.huey, gate, workers=workers, worker_type="thread", periodic=False)
+    for thread in threads:
+        thread.daemon = True
+        thread.start()
     try:
         consumer.run()
     finally:

@@ -26,7 +26,8 @@ _FIELDS = frozenset({"mode", "status", "p", "latency_s"})
 class FaultMode(StrEnum):
     """How a faulty request is answered.
 
-    Most are failures a client must survive (they trigger a fallback); `think`,
+    Most are failures a client must survive (they trigger a fallback); `echo_auth` and
+    `echo_key` are failures that also put the caller's key where an error quotes it; `think`,
     `reasoning_only` and `no_usage` are valid answers in unusual shapes that reply
     handlers and token accounting must cope with.
     """
@@ -55,6 +56,10 @@ class FaultMode(StrEnum):
     """Answer normally but leave out the `usage` object."""
     BAD_JSON = "bad_json"
     """Answer 200 as `application/json` with a truncated body (the SDK fails to decode it)."""
+    ECHO_AUTH = "echo_auth"
+    """Answer 200 with a proxy's HTML error page that echoes the `Authorization` header."""
+    ECHO_KEY = "echo_key"
+    """Answer 200 with a reply naming the request's API key as its match id (rejected)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,11 +162,41 @@ def completion(
     return body
 
 
-def chat_reply(fault: Fault | None, *, model: str, prompt: str) -> Reply | Action:
-    """Answer a chat completion request, normally or as the applied `fault` dictates."""
+def echo_page(authorization: str) -> Reply:
+    """A proxy's error page that repeats the request's `Authorization` header, as some do."""
+    page = (
+        f"<pre>Authorization: {authorization}</pre>"
+        "<html><body><h1>502 Bad Gateway</h1><p>The upstream refused the request.</p></body></html>"
+    )
+    return Reply(200, page.encode(), content_type="text/html; charset=utf-8")
+
+
+def echo_key_answer(authorization: str) -> str:
+    """A reply that names the request's API key as its match id, in prose and in JSON."""
+    key = authorization.removeprefix("Bearer ").strip()
+    entry = {"match_id": key, "home_score": 1, "away_score": 0}
+    return f"My key is {key}; you sent {authorization}.\n" + json.dumps({"predictions": [entry]})
+
+
+def chat_reply(
+    fault: Fault | None, *, model: str, prompt: str, authorization: str = ""
+) -> Reply | Action:
+    """Answer a chat completion request, normally or as the applied `fault` dictates.
+
+    Args:
+        fault: The fault drawn for this request, or None for a normal answer.
+        model: The requested model name.
+        prompt: The text of every message.
+        authorization: The request's `Authorization` header, which the echo faults repeat.
+    """
     mode = fault.mode if fault is not None else None
     if mode in _FIXED:
         return _FIXED[mode]
+    if mode is FaultMode.ECHO_AUTH:
+        return echo_page(authorization)
+    if mode is FaultMode.ECHO_KEY:
+        answer = echo_key_answer(authorization)
+        return json_reply(200, completion(model, answer, prompt=prompt))
     if fault is not None and mode is FaultMode.STATUS:
         return error_reply(fault.status_code, f"{_message_for(fault.status_code)} (sandbox fault)")
     answer = answer_text(model, find_match_ids(prompt), out_of_range=mode is FaultMode.OUT_OF_RANGE)

@@ -81,7 +81,10 @@ class Router:
         fault, delay = self._state.decide(model)
         if delay > 0:
             await asyncio.sleep(delay)
-        return chat_reply(fault, model=model, prompt=prompt_text(messages))
+        authorization = request.headers.get("authorization", "")
+        return chat_reply(
+            fault, model=model, prompt=prompt_text(messages), authorization=authorization
+        )
 
     def _list_models(self, request: Request) -> Reply:
         if not self._authorized(request):

@@ -39,7 +39,7 @@ from scoreline.store.errors import (
     UnknownMatchError,
     UnknownModelError,
 )
-from scoreline.store.leases import release_lease, take_lease
+from scoreline.store.leases import release_lease, renew_lease, take_lease
 from scoreline.store.listings import (
     ListedPrediction,
     MatchListing,
@@ -166,6 +166,7 @@ __all__ = [
     "read_matches_csv",
     "record_batch",
     "release_lease",
+    "renew_lease",
     "result_of",
     "reveal_results",
     "set_match_quotas",

@@ -54,6 +54,8 @@ class NewAttempt:
     """Completion tokens billed, if reported."""
     created_at: datetime
     """When the call was made (aware UTC)."""
+    uncounted_reason: str | None = None
+    """Why its failure does not count toward auto-disable (``scoreline.health``)."""
 
     @property
     def is_own_primary_call(self) -> bool:
@@ -80,7 +82,7 @@ def insert_attempts(db: Database, rows: Sequence[NewAttempt]) -> int:
 
 def _own_primary(
     model_id: str | BindParameter[str], after_id: int | BindParameter[int]
-) -> Select[bool, str | None, datetime, int, str]:
+) -> Select[bool, str | None, datetime, int, str, str | None]:
     """A model's own primary calls after attempt ``after_id`` (0: all), newest first."""
     # model_id first: ix_prediction_attempts_model_id_created_at serves the newest-first scan.
     return (
@@ -90,6 +92,7 @@ def _own_primary(
             PredictionAttempt.created_at,
             PredictionAttempt.id,
             PredictionAttempt.model_id,
+            PredictionAttempt.uncounted_reason,
         )
         .where(PredictionAttempt.model_id == model_id)
         .where(PredictionAttempt.called_model_id == model_id)
@@ -100,7 +103,7 @@ def _own_primary(
 
 
 @functools.lru_cache(maxsize=16)
-def _recent_union(size: int) -> CompoundSelect[bool, str | None, datetime, int, str]:
+def _recent_union(size: int) -> CompoundSelect[bool, str | None, datetime, int, str, str | None]:
     """The last ``:n`` own primary calls of ``size`` models (``:m0``, ``:a0`` ...) in one query.
 
     Built once per size with bound parameters: building 40 subqueries per call would cost
@@ -134,8 +137,10 @@ def recent_primary_calls(
         for i, model_id in enumerate(chunk):
             params[f"m{i}"], params[f"a{i}"] = model_id, (after or {}).get(model_id) or 0
         result = session.execute(_recent_union(len(chunk)), params)
-        for ok, error_class, at, id_, model_id in result:
-            found[model_id].append((at, id_, PrimaryCall(bool(ok), error_class, at)))
+        for ok, error_class, at, id_, model_id, reason in result:
+            found[model_id].append(
+                (at, id_, PrimaryCall(bool(ok), error_class, at, reason is None))
+            )
     return {
         model_id: [call for _, _, call in sorted(rows, key=lambda r: (r[0], r[1]), reverse=True)]
         for model_id, rows in found.items()
@@ -152,8 +157,8 @@ def own_calls_since(
     query = _own_primary(model_id, after_id or 0)
     result = session.execute(query.execution_options(yield_per=50))
     try:
-        for ok, error_class, at, _, _ in result:
-            yield PrimaryCall(bool(ok), error_class, at)
+        for ok, error_class, at, _, _, reason in result:
+            yield PrimaryCall(bool(ok), error_class, at, reason is None)
     finally:
         result.close()
 

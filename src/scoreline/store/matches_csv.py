@@ -7,7 +7,9 @@ so one run tells the operator everything that is wrong with a file.
 from __future__ import annotations
 
 import csv
+import io
 import math
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -46,6 +48,15 @@ REQUIRED_COLUMNS = (
 """Header columns every matches CSV must have; ``status`` is optional."""
 
 _ODDS = ("odds_home", "odds_draw", "odds_away")
+_TEXT = ("match_id", "competition", "competition_name", "season", "home_team", "away_team")
+"""Columns stored as text and shown to models and people: each is checked by ``_text``."""
+MAX_GOALS = 99
+MAX_TEXT = 200
+"""Longest text value; team names and ids are short, a longer one is a broken file."""
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Largest file read (the bundled seasons are a few hundred kilobytes)."""
+_ID_FORBIDDEN = "/\\?#"
+"""Characters a match id may not hold: it is a path segment of the match's page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +99,17 @@ class _Row:
             self.problem(field, "empty")
         return value
 
+    def check_text(self, field: str) -> None:
+        """Refuse a value that could forge a line of a prompt or break a page."""
+        value = self.raw.get(field, "")
+        bad = next((c for c in value if unicodedata.category(c).startswith("C")), None)
+        if bad is not None:
+            self.problem(field, f"contains the control character {bad!r}")
+        elif len(value) > MAX_TEXT:
+            self.problem(field, f"longer than {MAX_TEXT} characters ({len(value)})")
+        elif field == "match_id" and any(c in _ID_FORBIDDEN for c in value):
+            self.problem(field, f"{value!r}: may not contain any of {_ID_FORBIDDEN}")
+
     def parse(self, field: str, convert: Callable[[str], Any]) -> Any:
         value = self.raw.get(field, "")
         if not value:
@@ -100,8 +122,10 @@ class _Row:
 
 
 def _goals(value: str) -> int:
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise ValueError("not a non-negative integer")
+    if int(value) > MAX_GOALS:
+        raise ValueError(f"more than {MAX_GOALS} goals")
     return int(value)
 
 
@@ -147,6 +171,8 @@ def _read_status(row: _Row, goals: tuple[int | None, int | None]) -> str:
 
 
 def _read_row(row: _Row) -> MatchRecord | None:
+    for field in _TEXT:
+        row.check_text(field)
     match_id = row.text("match_id")
     competition = row.text("competition")
     season = row.text("season")
@@ -178,14 +204,57 @@ def _read_row(row: _Row) -> MatchRecord | None:
     )
 
 
-def _rows(path: Path, reader: csv.DictReader[str]) -> Iterator[_Row]:
-    for raw in reader:
-        if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
+def _rows(path: Path, reader: csv.DictReader[str]) -> Iterator[tuple[int, _Row]]:
+    """Each non-blank row with the line it starts on (a quoted field may span lines).
+
+    Raises:
+        MatchImportError: The text is not CSV (a NUL byte, a field over the csv limit).
+    """
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = reader.line_num + 1
+            raise MatchImportError([f"{path}:{line}: file: not a readable CSV ({exc})"]) from None
+        values = [v for v in raw.values() if isinstance(v, str)]
+        if not any(v.strip() for v in values):
             continue  # blank line
-        row = _Row(f"{path}:{reader.line_num}", raw)
+        line = reader.line_num - sum(v.count("\n") for v in values)  # where the row starts
+        row = _Row(f"{path}:{line}", raw)
         if None in raw:
             row.problem("row", f"{len(raw[None])} more field(s) than the header")
-        yield row
+        yield line, row
+
+
+def _decode(path: Path) -> str:
+    """The file's text (UTF-8, optional BOM), or a ``MatchImportError`` naming the problem."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise MatchImportError([f"{path}: larger than {MAX_FILE_BYTES // 2**20} MiB"])
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise MatchImportError([f"{path}: file not found"]) from None
+    except IsADirectoryError:
+        raise MatchImportError([f"{path}: is a directory, not a CSV file"]) from None
+    except OSError as exc:
+        raise MatchImportError([f"{path}: cannot be read ({exc.strerror or exc})"]) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise MatchImportError(
+            [f"{path}:{line}: file: not UTF-8 text (byte {data[exc.start]:#04x}); save it as UTF-8"]
+        ) from None
+
+
+def _header(path: Path, reader: csv.DictReader[str]) -> None:
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise MatchImportError([f"{path}:1: header: missing column {n}" for n in missing])
+    reader.fieldnames = header
 
 
 def read_matches_csv(path: Path) -> list[MatchRecord]:
@@ -198,29 +267,32 @@ def read_matches_csv(path: Path) -> list[MatchRecord]:
         One record per data row, in file order.
 
     Raises:
-        MatchImportError: With every problem found (missing header columns, bad dates,
-            goals, odds, statuses, empty team names, duplicate ids).
+        MatchImportError: With every problem found (an unreadable or non-UTF-8 file, missing
+            header columns, bad dates, goals, odds, statuses, empty or unsafe text, duplicate
+            ids).
     """
+    reader = csv.DictReader(io.StringIO(_decode(path), newline=""))
+    try:
+        _header(path, reader)
+    except csv.Error as exc:  # a NUL byte, a field over the csv module's limit
+        raise MatchImportError([f"{path}:1: header: not a readable CSV ({exc})"]) from None
+    return _read_records(path, reader)
+
+
+def _read_records(path: Path, reader: csv.DictReader[str]) -> list[MatchRecord]:
     problems: list[str] = []
     records: list[MatchRecord] = []
     first_line: dict[str, int] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = [name.strip() for name in reader.fieldnames or []]
-        missing = [name for name in REQUIRED_COLUMNS if name not in header]
-        if missing:
-            raise MatchImportError([f"{path}:1: header: missing column {n}" for n in missing])
-        reader.fieldnames = header
-        for row in _rows(path, reader):
-            record = _read_row(row)
-            match_id = row.raw.get("match_id", "")
-            if match_id in first_line:
-                row.problem("match_id", f"duplicate of line {first_line[match_id]}")
-            elif match_id:
-                first_line[match_id] = reader.line_num
-            problems.extend(row.problems)
-            if record is not None and not row.problems:
-                records.append(record)
+    for line, row in _rows(path, reader):
+        record = _read_row(row)
+        match_id = row.raw.get("match_id", "")
+        if match_id in first_line:
+            row.problem("match_id", f"duplicate of line {first_line[match_id]}")
+        elif match_id:
+            first_line[match_id] = line
+        problems.extend(row.problems)
+        if record is not None and not row.problems:
+            records.append(record)
     if problems:
         raise MatchImportError(problems)
     return records

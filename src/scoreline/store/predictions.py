@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Insert, and_, or_, select
@@ -66,13 +66,15 @@ class NewPrediction:
     after_kickoff: bool = False
     """Made after kick-off on explicit request; leaderboards can exclude it."""
     created_at: datetime | None = None
-    """When it was made (aware UTC); the current time if ``None``."""
+    """When the row is written (aware UTC); the current time if ``None``."""
+    requested_at: datetime | None = None
+    """When the job asking the model started (aware UTC); ``created_at`` if ``None``."""
 
     def row(self) -> dict[str, Any]:
         """Return the column values to insert."""
         values = asdict(self)
-        if values["created_at"] is None:
-            del values["created_at"]  # the column default fills it in
+        values["created_at"] = self.created_at or datetime.now(UTC)
+        values["requested_at"] = self.requested_at or values["created_at"]
         values["predicted_result"] = result_of(self.predicted_home, self.predicted_away)
         return values
 

@@ -205,7 +205,10 @@ class Prediction(Base):
     points_goal_diff: Mapped[int | None]
     points_exact: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    """When the row was written."""
     scored_at: Mapped[datetime | None]
+    requested_at: Mapped[datetime] = mapped_column(default=utc_now)
+    """When the job that made it started (its ``now``): the moment the model was asked."""
 
 
 class PredictionAttempt(Base):
@@ -233,6 +236,9 @@ class PredictionAttempt(Base):
     prompt_tokens: Mapped[int | None]
     completion_tokens: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    uncounted_reason: Mapped[str | None]
+    """Why this failure does not count toward auto-disabling the model (``None``: it counts,
+    if it is the model's own kind of failure)."""
 
 
 class JobLock(Base):

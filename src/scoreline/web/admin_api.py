@@ -23,6 +23,9 @@ from scoreline.web.schemas import (
     FallbackStatsOut,
     ModelHealthOut,
     QueueOut,
+    served_secrets,
+    with_status,
+    without_secrets,
 )
 
 __all__ = ["router"]
@@ -33,6 +36,10 @@ router = APIRouter(
     responses={
         **ERROR_RESPONSES,
         401: {"model": ErrorOut, "description": "Missing or wrong admin token."},
+        429: {
+            "model": ErrorOut,
+            "description": "Too many wrong tokens from this client lately (see Retry-After).",
+        },
         503: {
             "model": ErrorOut,
             "description": "Admin disabled (no token set), or the "
@@ -57,8 +64,10 @@ def fallback_statistics(
 
 @router.get("/models", response_model=list[ModelHealthOut], summary="Model health")
 def models(state: AppState = Depends(app_state)) -> list[dict[str, Any]]:
-    """Every model's health: auto-disable state, failures, last error and cooldown."""
-    return model_health(state.db, now=state.clock(), cooldown=state.config.cooldown)
+    """Every model's health: status, auto-disable state, failures, last error and cooldown."""
+    rows = model_health(state.db, now=state.clock(), cooldown=state.config.cooldown)
+    secrets = served_secrets(state.config)
+    return [with_status(row, secrets) for row in rows]
 
 
 @router.post(
@@ -76,8 +85,10 @@ def enable(
         enable_model(state.db, model_id)
         row = model_health_of(state.db, model_id, now=state.clock(), cooldown=state.config.cooldown)
     except UnknownModelError:
-        raise HTTPException(404, detail=f"unknown model {model_id!r}") from None
-    return {"enabled": True, "model": row}
+        row = None
+    if row is None:
+        raise HTTPException(404, detail=f"unknown model {model_id!r}")
+    return {"enabled": True, "model": with_status(row, served_secrets(state.config))}
 
 
 @router.get("/queue", response_model=QueueOut, summary="Pending and failed jobs")
@@ -87,9 +98,14 @@ def queue(state: AppState = Depends(app_state)) -> dict[str, Any]:
         status = read_queue(state.config)
     except QueueUnavailableError as exc:
         raise HTTPException(503, detail=str(exc)) from None
+    secrets = served_secrets(state.config)
     return {
         "backend": str(status.get("backend", "")),
         "pending": int(status.get("pending", 0)),
         "scheduled": int(status.get("scheduled", 0)),
-        "failed": [dict(job) for job in status.get("failed", []) if isinstance(job, dict)],
+        "failed": [
+            without_secrets(dict(job), secrets)
+            for job in status.get("failed", [])
+            if isinstance(job, dict)
+        ],
     }

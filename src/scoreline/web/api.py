@@ -16,7 +16,7 @@ from scoreline.web.deps import (
     AppState,
     QueueUnavailableError,
     app_state,
-    parse_filter_time,
+    filter_window,
     read_queue,
 )
 from scoreline.web.schemas import ErrorOut, HealthOut, LeaderboardOut, MatchOut
@@ -112,11 +112,12 @@ def leaderboard(
     ] = False,
 ) -> dict[str, Any]:
     """The leaderboard over scored predictions, with the leaderboard's filters."""
+    since_at, until_at = filter_window(since, until)
     filters: dict[str, Any] = {
         "competition": competition or None,
         "season": season or None,
-        "since": parse_filter_time("since", since, end_of_day=False),
-        "until": parse_filter_time("until", until, end_of_day=True),
+        "since": since_at,
+        "until": until_at,
         "sort": str(sort),
         "include_after_kickoff": include_after_kickoff,
     }

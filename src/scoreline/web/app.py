@@ -3,7 +3,8 @@
 Errors are JSON ``{"error": code, "message": text}``: 404 for an unknown id or path, 422
 for a bad parameter, 503 when the database is unreachable or has no schema, and a generic
 500 for anything unexpected, which is logged but never described to the client (no stack
-trace, no secret).
+trace, no secret). Guards (``web.guards``) wrap the whole app: 413 for a body over 64 KiB,
+403 for a cross-site POST, and security headers on every response.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from scoreline import __version__
 from scoreline.config import Config
 from scoreline.store import Database, DatabaseError
 from scoreline.web import admin_api, api, pages
+from scoreline.web.auth import AdminAuth
 from scoreline.web.deps import AppState
+from scoreline.web.guards import BodyLimit, CrossSiteGuard, SecurityHeaders, security_headers
 from scoreline.web.metrics import build_registry
 from scoreline.web.schemas import ErrorItem, ErrorOut
 
@@ -79,7 +82,10 @@ async def _database_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return _error(500, "internal server error")
+    response = _error(500, "internal server error")
+    # Sent by Starlette's outermost middleware, past the guards: add their headers here.
+    response.headers.update(dict(security_headers(request.url.path)))
+    return response
 
 
 def _metrics_route(app: FastAPI) -> None:
@@ -140,6 +146,16 @@ def create_app(
     )
     app.state.scoreline = AppState(config, database, clock, database.head_revision())
     app.state.metrics = build_registry(database, clock, config.cooldown)
+    app.state.admin_auth = AdminAuth()
+    _install(app)
+    return app
+
+
+def _install(app: FastAPI) -> None:
+    """The guards, the error handlers and the routes."""
+    app.add_middleware(BodyLimit)
+    app.add_middleware(CrossSiteGuard)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so refusals get headers too
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(DatabaseError, _database_error)
@@ -148,4 +164,3 @@ def create_app(
     app.include_router(admin_api.router, tags=["admin"])
     _metrics_route(app)
     app.include_router(pages.router)
-    return app

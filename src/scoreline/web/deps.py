@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 
 from scoreline.config import Config
+from scoreline.moments import check_window
 from scoreline.report import parse_moment, today_window
 from scoreline.store import Database
 
@@ -20,6 +21,7 @@ __all__ = [
     "QueueUnavailableError",
     "app_state",
     "fallback_window",
+    "filter_window",
     "parse_filter_time",
     "read_queue",
 ]
@@ -56,15 +58,34 @@ def parse_filter_time(name: str, value: str | None, *, end_of_day: bool) -> date
         raise HTTPException(422, detail=f"query.{name}: {exc}") from None
 
 
+def _checked(since: datetime | None, until: datetime | None) -> None:
+    try:
+        check_window(since, until)
+    except ValueError as exc:
+        raise HTTPException(422, detail=f"query.since: {exc}") from None
+
+
+def filter_window(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
+    """``since``/``until`` as aware UTC (``until`` a date includes that day); a 422 when
+    either is bad or ``since`` is after ``until``, as the CLI refuses them."""
+    window = (
+        parse_filter_time("since", since, end_of_day=False),
+        parse_filter_time("until", until, end_of_day=True),
+    )
+    _checked(*window)
+    return window
+
+
 def fallback_window(
     state: AppState, since: str | None, until: str | None
 ) -> tuple[datetime, datetime]:
-    """The fallback-stats window: the given bounds, each defaulting to today (UTC)."""
+    """The fallback-stats window: the given bounds, each defaulting to today (UTC); a 422
+    when ``since`` ends up after ``until``."""
     start, end = today_window(state.clock())
-    return (
-        parse_filter_time("since", since, end_of_day=False) or start,
-        parse_filter_time("until", until, end_of_day=True) or end,
-    )
+    given_since, given_until = filter_window(since, until)
+    window = (given_since or start, given_until or end)
+    _checked(*window)
+    return window
 
 
 class QueueUnavailableError(Exception):

@@ -1,7 +1,8 @@
 """The dashboard: server-rendered pages (Jinja2), no JavaScript framework.
 
 ``/`` the leaderboard with its filters, ``/matches/{id}`` one match, ``/admin`` fallback
-statistics, model health (with a re-enable button) and the queue, behind the admin cookie.
+statistics, model health (with a re-enable button) and the queue, behind a signed admin
+session (``web.auth``): signing in sets it, signing out revokes it.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from scoreline.store import UnknownModelError, enable_model
 from scoreline.web.auth import (
     ADMIN_TOKEN_ENV,
     COOKIE_NAME,
+    SESSION_TTL_S,
+    admin_auth,
     admin_token,
-    cookie_value,
-    has_admin_cookie,
+    client_of,
     token_matches,
 )
 from scoreline.web.deps import (
@@ -38,9 +40,10 @@ from scoreline.web.deps import (
     QueueUnavailableError,
     app_state,
     fallback_window,
-    parse_filter_time,
+    filter_window,
     read_queue,
 )
+from scoreline.web.schemas import with_status
 
 __all__ = ["router", "templates"]
 
@@ -94,8 +97,7 @@ def leaderboard_page(request: Request, state: AppState = Depends(app_state)) -> 
     form = {**text, "sort": sort, "include_after_kickoff": include_after_kickoff}
     error, rows, status = None, [], 200
     try:
-        since = parse_filter_time("since", text["since"], end_of_day=False)
-        until = parse_filter_time("until", text["until"], end_of_day=True)
+        since, until = filter_window(text["since"] or None, text["until"] or None)
         rows = leaderboard_rows(
             state.db,
             competition=text["competition"] or None,
@@ -132,12 +134,16 @@ def _admin_gate(request: Request) -> Response | None:
     """A page to show instead of the admin page, or ``None`` when the cookie is valid."""
     token = admin_token()
     if token is None:
-        return _message(
-            request, "Admin disabled", f"Set {ADMIN_TOKEN_ENV} to enable the admin pages.", 503
-        )
-    if not has_admin_cookie(request, token):
+        return _disabled(request)
+    if not admin_auth(request).sessions.valid(request.cookies.get(COOKIE_NAME), token):
         return _page(request, "admin_login.html", {"active": "admin", "error": None}, 401)
     return None
+
+
+def _disabled(request: Request) -> Response:
+    return _message(
+        request, "Admin disabled", f"Set {ADMIN_TOKEN_ENV} to enable the admin pages.", 503
+    )
 
 
 def _queue_counts(state: AppState) -> dict[str, Any]:
@@ -169,7 +175,9 @@ def admin_page(request: Request, state: AppState = Depends(app_state)) -> Respon
         since, until = fallback_window(state, None, None)
     now = state.clock()
     stats = fallback_stats(state.db, state.config, since=since, until=until, now=now)
-    models = model_health(state.db, now=now, cooldown=state.config.cooldown)
+    models = [
+        with_status(m) for m in model_health(state.db, now=now, cooldown=state.config.cooldown)
+    ]
     enabled = request.query_params.get("enabled")
     context = {
         "active": "admin",
@@ -192,20 +200,28 @@ async def _form(request: Request) -> dict[str, str]:
 
 @router.post("/admin/login")
 async def admin_login(request: Request) -> Response:
-    """Check the token once and keep an HMAC of it in an HttpOnly cookie."""
+    """Check the token and start a signed 12-hour session; wrong tokens are throttled."""
     token = admin_token()
     if token is None:
-        return _message(
-            request, "Admin disabled", f"Set {ADMIN_TOKEN_ENV} to enable the admin pages.", 503
-        )
+        return _disabled(request)
+    throttle, client = admin_auth(request).throttle, client_of(request)
+    wait = throttle.retry_after(client)
+    if wait is not None:
+        text = f"Too many wrong tokens from this address; try again in {wait} s."
+        response = _message(request, "Too many attempts", text, 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     given = (await _form(request)).get("token", "")
     if not token_matches(given, token):
+        throttle.fail(client)
         context = {"active": "admin", "error": "Wrong token."}
         return _page(request, "admin_login.html", context, 401)
+    throttle.forget(client)
     response = RedirectResponse("/admin", status_code=303)
     response.set_cookie(
         COOKIE_NAME,
-        cookie_value(token),
+        admin_auth(request).sessions.issue(token),
+        max_age=SESSION_TTL_S,
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
@@ -215,10 +231,13 @@ async def admin_login(request: Request) -> Response:
 
 
 @router.post("/admin/logout")
-async def admin_logout() -> Response:
-    """Forget the admin cookie."""
+async def admin_logout(request: Request) -> Response:
+    """End the session: revoke it on the server and forget the cookie."""
+    token = admin_token()
+    if token is not None:
+        admin_auth(request).sessions.revoke(request.cookies.get(COOKIE_NAME), token)
     response = RedirectResponse("/admin", status_code=303)
-    response.delete_cookie(COOKIE_NAME, path="/")
+    response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="strict")
     return response
 
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+
+from scoreline.config import Config
+from scoreline.llm import redact
+from scoreline.web.auth import ADMIN_TOKEN_ENV
 
 __all__ = [
     "EnabledOut",
@@ -22,6 +28,9 @@ __all__ = [
     "ModelHealthOut",
     "OutcomeTriple",
     "QueueOut",
+    "served_secrets",
+    "with_status",
+    "without_secrets",
 ]
 
 
@@ -187,6 +196,43 @@ class ModelHealthOut(BaseModel):
     in_cooldown: bool
     last_success_at: str | None
     last_failure_at: str | None
+    status: Literal["active", "auto_disabled", "inactive"] = Field(
+        description="What the model's state comes to: `auto_disabled` (its own failures; an "
+        "operator re-enables it), `inactive` (the configuration turns it off) or `active`."
+    )
+    disabled: bool = Field(description="Whether predict jobs skip the model (not `active`).")
+
+
+def with_status(row: dict[str, Any], secrets: Iterable[str] = ()) -> dict[str, Any]:
+    """A health row as served: ``status`` and ``disabled`` added, ``last_error`` redacted.
+
+    ``active`` is the configuration's flag and stays true for an auto-disabled model, so
+    an auto-disabled model read "active"; ``status`` says what a job will do with it.
+    ``last_error`` is redacted at the llm edge before it is stored; it is redacted again
+    here for rows stored before that.
+    """
+    if row.get("auto_disabled"):
+        status = "auto_disabled"
+    elif not row.get("active", True):
+        status = "inactive"
+    else:
+        status = "active"
+    error = row.get("last_error")
+    served = {**row, "status": status, "disabled": status != "active"}
+    if isinstance(error, str):
+        served["last_error"] = redact(error, secrets)
+    return served
+
+
+def served_secrets(config: Config) -> tuple[str, ...]:
+    """Values no response may show: every provider's key and the admin token."""
+    keys = [provider.api_key() for provider in config.providers.values()]
+    return tuple(key for key in (*keys, os.environ.get(ADMIN_TOKEN_ENV)) if key)
+
+
+def without_secrets(job: dict[str, Any], secrets: Iterable[str]) -> dict[str, Any]:
+    """A failed job's record with its texts redacted (its error is a ``repr``)."""
+    return {k: redact(v, secrets) if isinstance(v, str) else v for k, v in job.items()}
 
 
 class EnabledOut(BaseModel):
