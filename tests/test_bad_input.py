@@ -218,11 +218,11 @@ BAD_VALUES = {
 def test_a_bad_config_value_is_refused_by_validate_and_init(
     tmp_path: Path, toml: str, expected: str, command: str
 ) -> None:
-    """Refused as every invalid configuration is: ``ConfigError``, exit code 1 (documented)."""
+    """Refused as every invalid configuration is: ``ConfigError``, exit code 2."""
     config = tmp_path / "scoreline.toml"
     config.write_text(f'database_url = "sqlite:///{tmp_path / "s.db"}"\n' + toml)
     result = run("--config", str(config), *command.split(), cwd=tmp_path)
-    line = refused(result, expected, code=1)
+    line = refused(result, expected, code=2)
     assert line.startswith("ConfigError: ")
     assert "s3cret-pw" not in result.stderr
     assert not (tmp_path / "s.db").exists()
@@ -243,6 +243,6 @@ def test_init_refuses_an_ftp_queue_without_creating_the_database(tmp_path: Path)
         'queue_url = "ftp://user:s3cret-pw@files.example/queue"\n'
     )
     result = run("--config", str(config), "init", cwd=tmp_path)
-    refused(result, "queue_url: Value error, unsupported scheme 'ftp'", code=1)
+    refused(result, "queue_url: Value error, unsupported scheme 'ftp'", code=2)
     assert "s3cret-pw" not in result.stderr
     assert not (tmp_path / "s.db").exists()

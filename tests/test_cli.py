@@ -37,7 +37,7 @@ def test_models_validate_refuses_cycle_naming_entries(tmp_path: Path) -> None:
         '[[models]]\nid = "b"\nprovider = "p"\nfallback = "a"\n'
     )
     result = run("--config", str(config), "models", "validate")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "ConfigError" in result.stderr
     assert "fallback cycle a -> b -> a" in result.stderr
     assert "Traceback" not in result.stderr
@@ -73,7 +73,7 @@ def test_an_unusable_database_is_one_red_line(tmp_path: Path, url: str, command:
     config = tmp_path / "scoreline.toml"
     config.write_text(f'database_url = "{url}"\nqueue_url = "memory://"\n')
     result = run("--config", str(config), command, cwd=tmp_path)
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.returncode == 2, result.stdout + result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("DatabaseError: ")
@@ -100,7 +100,7 @@ def test_writing_commands_name_an_unusable_database_in_one_line(
     config = tmp_path / "scoreline.toml"
     config.write_text(f'database_url = "{url.format(tmp=tmp_path)}"\nqueue_url = "memory://"\n')
     result = run("--config", str(config), *command, cwd=tmp_path)
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.returncode == 2, result.stdout + result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("DatabaseError: ")

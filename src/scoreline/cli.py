@@ -2,8 +2,9 @@
 
 Every command that reports data prints a Rich table, or JSON with ``--json``. Domain errors
 are printed as ``ErrorClass: message`` in red with exit code 1; bad input (an option value, a
-file that cannot be read, a matches CSV with problems) with exit code 2, as Typer does for
-its own usage errors. Nothing prints a traceback or a secret.
+file that cannot be read, a matches CSV with problems, an invalid configuration, a database
+that cannot be used) with exit code 2, as Typer does for its own usage errors. Nothing
+prints a traceback or a secret.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import typer
 from scoreline.commands import demo, ops, pipeline, results
 from scoreline.commands.common import STATE, ConfigOpt, print_error
 from scoreline.commands.models import models_app
-from scoreline.config import ConfigError, ConfigFileError
+from scoreline.config import ConfigError
 from scoreline.predict import PredictRefusedError
-from scoreline.store import StoreError
+from scoreline.store import DatabaseError, StoreError
 
 app = typer.Typer(
     help="Run many large language models as football forecasters.",
@@ -43,8 +44,9 @@ DOMAIN_ERRORS = (ConfigError, PredictRefusedError, StoreError)
 ``StoreError``): one red line, no traceback."""
 
 
-BAD_INPUT_ERRORS = (ConfigFileError,)
-"""Domain errors that are bad input (exit code 2); checked before ``DOMAIN_ERRORS``."""
+BAD_INPUT_ERRORS = (ConfigError, DatabaseError)
+"""Domain errors that are bad input (exit code 2): a configuration that cannot be read or
+used, or a database it names that cannot be reached, written or read."""
 
 
 def main() -> None:

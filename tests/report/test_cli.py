@@ -131,7 +131,7 @@ def test_bad_date_is_a_usage_error(deployment: Path) -> None:
 def test_missing_schema_is_one_red_line(tmp_path: Path) -> None:
     write_config(tmp_path, f"sqlite:///{tmp_path / 'empty.db'}")
     result = invoke("fallback-stats", "-c", "scoreline.toml", cwd=tmp_path)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "DatabaseError" in result.stderr and "scoreline init" in result.stderr
 
 

@@ -125,12 +125,13 @@ def print_error(exc: Exception) -> None:
 
 @contextmanager
 def database_errors() -> Iterator[None]:
-    """A database failure inside the block becomes one red line and exit code 1."""
+    """A database failure inside the block becomes one red line and exit code 2 (the
+    configured database cannot be used: the user's to fix)."""
     try:
         yield
     except DatabaseError as exc:
         print_error(exc)
-        raise typer.Exit(1) from None
+        raise typer.Exit(2) from None
 
 
 def print_json(data: Any) -> None:

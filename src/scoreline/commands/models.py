@@ -84,7 +84,7 @@ def models_list(ctx: typer.Context, config: ConfigOpt = None, as_json: JsonOpt =
 
 @models_app.command("validate")
 def models_validate(config: ConfigOpt = None) -> None:
-    """Check the configuration and the fallback map; exit 1 naming every bad entry."""
+    """Check the configuration and the fallback map; exit 2 naming every bad entry."""
     cfg = get_config(config)
     with_fallback = sum(1 for m in cfg.models if m.fallback)
     console.print(
