@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from scoreline.store import Database, get_match
+from tests.cli import run_cli as run
 
 HEADER = (
     "match_id,competition,competition_name,season,kickoff_utc,home_team,away_team,"
@@ -28,19 +28,6 @@ def row(
     goals: str = ",",
 ) -> str:
     return f"{match_id},E0,Premier League,2029-30,{kickoff},{home},Beta,{goals},,,\n"
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "220", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "scoreline.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=60,
-        check=False,
-    )
 
 
 def refused(result: subprocess.CompletedProcess[str], *needles: str, code: int = 2) -> str:

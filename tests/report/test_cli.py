@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,20 +20,8 @@ from typer.testing import CliRunner, Result
 from scoreline.commands import ops
 from scoreline.report import fallback_stats
 from scoreline.store import Database, Model, UnknownModelError
+from tests.cli import run_cli as run
 from tests.report.seed import SINCE, UNTIL, seed_all, write_config
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "220", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "scoreline.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=60,
-        check=False,
-    )
 
 
 def invoke(*args: str, cwd: Path) -> Result:

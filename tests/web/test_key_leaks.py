@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from scoreline.sandbox import Fault, FaultMode, SandboxServer
 from scoreline.store import Database, Model
 from scoreline.web import ADMIN_TOKEN_ENV, create_app
 from scoreline.web.schemas import without_secrets
+from tests.cli import run_cli
 from tests.predict.conftest import import_with_fixtures
 from tests.web.conftest import ADMIN_TOKEN as WEB_ADMIN_TOKEN
 from tests.web.conftest import PROVIDER_KEY, Seeded
@@ -61,14 +61,7 @@ def _write_config(directory: Path, base_url: str) -> Path:
 
 
 def _scoreline(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scoreline.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(*args, env=env, timeout=120)
 
 
 def _leaks(text: str | bytes) -> list[str]:
