@@ -10,11 +10,21 @@ The public Python API::
 
 Every forecaster, LLM or reference model, is a ``Forecaster``: a ``ForecastContext`` in,
 a ``Forecast`` out, a ``ForecastError`` with the attempts made when it gives none.
+
+The names are loaded on first use (PEP 562): ``import scoreline`` alone, as every command of
+the command line does, costs nothing, and ``from scoreline import Registry`` loads the
+``openai`` SDK only then.
 """
 
-from scoreline.config import Config, ConfigError, load_config
-from scoreline.forecast import Forecast, ForecastContext, Forecaster, ForecastError
-from scoreline.llm import Attempt, CallResult, ProviderError, Registry
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scoreline.config import Config, ConfigError, load_config
+    from scoreline.forecast import Forecast, ForecastContext, Forecaster, ForecastError
+    from scoreline.llm import Attempt, CallResult, ProviderError, Registry
 
 __all__ = [
     "Attempt",
@@ -32,3 +42,31 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+_HOMES = {
+    "Config": "scoreline.config",
+    "ConfigError": "scoreline.config",
+    "load_config": "scoreline.config",
+    "Forecast": "scoreline.forecast",
+    "ForecastContext": "scoreline.forecast",
+    "ForecastError": "scoreline.forecast",
+    "Forecaster": "scoreline.forecast",
+    "Attempt": "scoreline.llm",
+    "CallResult": "scoreline.llm",
+    "ProviderError": "scoreline.llm",
+    "Registry": "scoreline.llm",
+}
+"""Each public name and the module that defines it."""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'scoreline' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

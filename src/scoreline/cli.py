@@ -1,36 +1,135 @@
 """The ``scoreline`` command line: parse options, call one service, render what it returns.
 
-Every command that reports data prints a Rich table, or JSON with ``--json``. Domain errors
-are printed as ``ErrorClass: message`` in red with exit code 1; bad input (an option value, a
-file that cannot be read, a matches CSV with problems, an invalid configuration, a database
-that cannot be used) with exit code 2, as Typer does for its own usage errors. Nothing
-prints a traceback or a secret.
+Every command that reports data prints a Rich table, or JSON with ``--json``. An error that is
+the user's to fix (``ScorelineError``) is printed as ``ErrorClass: message`` in red, with exit
+code 2 for bad input (an option value, a file that cannot be read, a matches CSV with problems,
+an invalid configuration, a database that cannot be used) as Typer does for its own usage
+errors, and 1 otherwise. Nothing prints a traceback or a secret.
+
+Each command's module is imported only when that command runs (``COMMANDS`` below), so
+``scoreline --help`` loads neither the store, the scoring, the web stack nor the ``openai`` SDK.
 """
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
+from typer.main import get_command
 
-from scoreline.commands import demo, ops, pipeline, results
 from scoreline.commands.common import STATE, ConfigOpt, print_error
-from scoreline.commands.models import models_app
-from scoreline.config import ConfigError
-from scoreline.predict import PredictRefusedError
-from scoreline.store import DatabaseError, StoreError
+from scoreline.errors import ScorelineError
+
+
+@dataclass(frozen=True)
+class LazyCommand:
+    """A command known by name and one line of help until it runs."""
+
+    target: str
+    """``module:attribute``: a command function, or a ``typer.Typer`` for a group."""
+    summary: str
+    """The first line of the command's docstring (a test keeps the two equal)."""
+
+    def load(self, name: str) -> Any:
+        """The click command (or group) of the target, imported now."""
+        module, attribute = self.target.split(":")
+        obj = getattr(import_module(module), attribute)
+        if not isinstance(obj, typer.Typer):
+            app = typer.Typer(pretty_exceptions_enable=False, add_completion=False)
+            app.command(name)(obj)
+            obj = app
+        command = get_command(obj)
+        command.name = name
+        return command
+
+
+COMMANDS: dict[str, LazyCommand] = {
+    "models": LazyCommand(
+        "scoreline.commands.models:models_app", "List, validate, check and re-enable models."
+    ),
+    "init": LazyCommand(
+        "scoreline.commands.pipeline:init",
+        "Create the database, or upgrade it to the latest schema.",
+    ),
+    "import-matches": LazyCommand(
+        "scoreline.commands.pipeline:import_matches_command",
+        "Add or update matches (fixtures and results); all or nothing.",
+    ),
+    "predict": LazyCommand(
+        "scoreline.commands.pipeline:predict",
+        "Run predict jobs now, in this process, with a progress bar.",
+    ),
+    "worker": LazyCommand(
+        "scoreline.commands.pipeline:worker",
+        "Run the queue consumer with the periodic reconcile sweep (Ctrl-C stops).",
+    ),
+    "sandbox": LazyCommand(
+        "scoreline.commands.pipeline:sandbox",
+        "Run a local OpenAI-compatible server with fault injection, for rehearsing outages.",
+    ),
+    "score": LazyCommand(
+        "scoreline.commands.results:score_command",
+        "Score finished matches (and void cancelled or postponed ones).",
+    ),
+    "leaderboard": LazyCommand(
+        "scoreline.commands.results:leaderboard_command",
+        "Rank the models on their scored predictions.",
+    ),
+    "backtest": LazyCommand(
+        "scoreline.commands.results:backtest_command",
+        "Replay a past season: predict each match before kick-off, reveal, score, rank.",
+    ),
+    "fallback-stats": LazyCommand(
+        "scoreline.commands.ops:fallback_stats_command",
+        "Per-model fallback rate, and what the fallbacks cost against the original model.",
+    ),
+    "serve": LazyCommand(
+        "scoreline.commands.ops:serve",
+        "Serve the admin API, /metrics and the dashboard with uvicorn.",
+    ),
+    "demo": LazyCommand(
+        "scoreline.commands.demo:demo",
+        "The whole pipeline offline on a real matchday, with injected provider faults.",
+    ),
+}
+"""Every top-level command, in the order ``--help`` lists them."""
+
+
+class LazyGroup(TyperGroup):
+    """A group that imports a command's module when the command is resolved to run.
+
+    ``--help`` lists the commands from ``COMMANDS`` alone; only the command that runs (or
+    whose own ``--help`` is asked for) is imported.
+    """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *super().list_commands(ctx)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        loaded = super().get_command(ctx, cmd_name)
+        if loaded is not None or cmd_name not in COMMANDS:
+            return loaded
+        summary = COMMANDS[cmd_name].summary
+        return TyperCommand(cmd_name, help=summary, short_help=summary)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name in COMMANDS and name not in self.commands:
+            self.add_command(COMMANDS[name].load(name), name)
+        return super().resolve_command(ctx, args)
+
 
 app = typer.Typer(
+    cls=LazyGroup,
     help="Run many large language models as football forecasters.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.add_typer(models_app, name="models")
-pipeline.register(app)
-results.register(app)
-ops.register(app, models_app)
-demo.register(app)
 
 
 @app.callback()
@@ -39,24 +138,13 @@ def _root(config: ConfigOpt = None) -> None:
     STATE.config_path = config
 
 
-DOMAIN_ERRORS = (ConfigError, PredictRefusedError, StoreError)
-"""Errors that are the user's to fix, or the database's (``DatabaseError`` is a
-``StoreError``): one red line, no traceback."""
-
-
-BAD_INPUT_ERRORS = (ConfigError, DatabaseError)
-"""Domain errors that are bad input (exit code 2): a configuration that cannot be read or
-used, or a database it names that cannot be reached, written or read."""
-
-
 def main() -> None:
-    """Entry point: run the app; domain errors become one red line and exit code 1 (2 for
-    bad input)."""
+    """Entry point: run the app; a ``ScorelineError`` becomes one red line and its exit code."""
     try:
         app()
-    except DOMAIN_ERRORS as exc:
+    except ScorelineError as exc:
         print_error(exc)
-        sys.exit(2 if isinstance(exc, BAD_INPUT_ERRORS) else 1)
+        sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":

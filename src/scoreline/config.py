@@ -27,6 +27,8 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from scoreline.errors import ScorelineError
+
 __all__ = [
     "PROMPT_VARIANTS",
     "REPLY_HANDLERS",
@@ -51,8 +53,10 @@ CONFIG_ENV = "SCORELINE_CONFIG"
 DEFAULT_FILE = "scoreline.toml"
 
 
-class ConfigError(Exception):
+class ConfigError(ScorelineError):
     """The configuration cannot be used; the message names the file, the entry and the problem."""
+
+    exit_code = 2
 
 
 class _Strict(BaseModel):

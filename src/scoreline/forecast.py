@@ -21,9 +21,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from scoreline.llm import Attempt
+if TYPE_CHECKING:
+    from scoreline.llm import Attempt
 
 __all__ = [
     "Forecast",
@@ -247,6 +248,9 @@ class LocalForecaster:
         return Forecast(home, away, answered_by=self.model_id, attempts=(attempt,))
 
     def _attempt(self, started: float, *, ok: bool) -> Attempt:
+        # Imported here: the protocol alone (read by the web app) must not load the SDK.
+        from scoreline.llm import Attempt
+
         latency = (time.perf_counter() - started) * 1000
         error_class = None if ok else LOCAL_ERROR
         return Attempt(self.model_id, self.provider, ok, latency, error_class=error_class)

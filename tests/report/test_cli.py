@@ -1,8 +1,8 @@
 """``scoreline fallback-stats`` and ``scoreline models enable``, run as a user runs them.
 
 Output checks run the installed command line in a subprocess with a wide terminal (so the
-Rich table is not wrapped); the rest runs in-process with Typer's runner over an app
-assembled with ``ops.register`` as ``scoreline.cli`` does.
+Rich table is not wrapped); the rest runs in-process with Typer's runner over the command
+line's own app.
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import typer
 from sqlalchemy import select, update
 from typer.testing import CliRunner, Result
 
-from scoreline.commands import ops
+from scoreline.cli import app
 from scoreline.report import fallback_stats
 from scoreline.store import Database, Model, UnknownModelError
 from tests.cli import run_cli as run
@@ -25,16 +24,7 @@ from tests.report.seed import SINCE, UNTIL, seed_all, write_config
 
 
 def invoke(*args: str, cwd: Path) -> Result:
-    """Run the commands in-process (same registration as the CLI) from ``cwd``."""
-    app = typer.Typer()
-    models_app = typer.Typer()
-
-    @models_app.callback()
-    def _models() -> None:
-        pass
-
-    app.add_typer(models_app, name="models")
-    ops.register(app, models_app)
+    """Run the commands in-process, from ``cwd``."""
     previous = Path.cwd()
     os.chdir(cwd)
     try:

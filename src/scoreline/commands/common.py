@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -16,10 +16,11 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from scoreline.config import Config, load_config
-from scoreline.moments import check_window
-from scoreline.report import parse_moment
-from scoreline.store import Database, DatabaseError
+from scoreline.moments import check_window, parse_moment
+
+if TYPE_CHECKING:
+    from scoreline.config import Config
+    from scoreline.store import Database
 
 __all__ = [
     "STATE",
@@ -63,11 +64,15 @@ STATE = State()
 
 def get_config(path: Path | None = None) -> Config:
     """The configuration from the command's ``--config``, the global one, or the defaults."""
+    from scoreline.config import load_config
+
     return load_config(path or STATE.config_path)
 
 
 def open_db(config: Config) -> Database:
     """The store named by the configuration."""
+    from scoreline.store import Database
+
     return Database(config.database_url)
 
 
@@ -109,15 +114,12 @@ def parse_window(since: str | None, until: str | None) -> tuple[datetime | None,
     return since_at, until_at
 
 
-DATABASE_HINT = " (check database_url; a new database needs `scoreline init`)"
-"""Said after a database error whose message does not already point the way."""
-
-
 def print_error(exc: Exception) -> None:
     """A domain error as one red line on stderr: ``ErrorClass: message``, no traceback."""
     message = str(exc)
-    if isinstance(exc, DatabaseError) and "scoreline init" not in message:
-        message += DATABASE_HINT
+    hint = getattr(exc, "hint", "")
+    if hint and "scoreline init" not in message:
+        message += f" ({hint})"
     err_console.print(
         f"[red]{type(exc).__name__}[/red]: {escape(message)}", highlight=False, soft_wrap=True
     )
@@ -127,6 +129,8 @@ def print_error(exc: Exception) -> None:
 def database_errors() -> Iterator[None]:
     """A database failure inside the block becomes one red line and exit code 2 (the
     configured database cannot be used: the user's to fix)."""
+    from scoreline.store import DatabaseError
+
     try:
         yield
     except DatabaseError as exc:

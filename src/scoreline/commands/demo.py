@@ -19,11 +19,6 @@ if TYPE_CHECKING:
     from scoreline.demo import DemoResult
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``demo`` to the app."""
-    app.command("demo")(demo)
-
-
 def _fmt(value: Any, spec: str = "") -> str:
     return "-" if value is None else format(value, spec)
 

@@ -10,10 +10,12 @@ import typer
 from rich.markup import escape
 from rich.text import Text
 
+from scoreline.catalog import catalog_rows
 from scoreline.commands.common import (
     ConfigOpt,
     JsonOpt,
     console,
+    database_errors,
     err_console,
     get_config,
     open_db,
@@ -22,8 +24,6 @@ from scoreline.commands.common import (
     utc_now,
 )
 from scoreline.config import Config
-from scoreline.predict import check as checks
-from scoreline.store import DatabaseError, list_models
 
 models_app = typer.Typer(help="List, validate, check and re-enable models.")
 
@@ -34,6 +34,8 @@ def _stored_health(cfg: Config) -> dict[str, int] | None:
     Listing the catalog must work before ``scoreline init``, so a missing SQLite file is not
     created and a database that cannot be read is a note, not an error.
     """
+    from scoreline.store import DatabaseError, list_models
+
     db = open_db(cfg)
     try:
         if db.dialect == "sqlite" and not Path(db.url.database or "").is_file():
@@ -60,7 +62,7 @@ def models_list(ctx: typer.Context, config: ConfigOpt = None, as_json: JsonOpt =
     if ctx.invoked_subcommand is not None:
         return
     cfg = get_config(config)
-    rows = checks.list_models(cfg, _stored_health(cfg))
+    rows = catalog_rows(cfg, _stored_health(cfg))
     if as_json:
         print_json(rows)
         return
@@ -105,6 +107,8 @@ def models_check(
 
     Exits 1 when any model failed (saying how many), so a script or CI job notices.
     """
+    from scoreline.predict import check as checks
+
     cfg = get_config(config)
     rows = asyncio.run(checks.check_models(cfg, model_ids or None, now=utc_now()))
     failed = sum(not r["ok"] for r in rows)
@@ -136,3 +140,27 @@ def _render_check(rows: list[dict[str, object]]) -> None:
     failed = sum(not r["ok"] for r in rows)
     served = sum(bool(r["used_fallback"]) for r in rows)
     console.print(f"{len(rows) - failed} of {len(rows)} answered, {served} through a fallback")
+
+
+@models_app.command("enable")
+def models_enable(
+    model_id: Annotated[str, typer.Argument(help="The model to re-enable.")],
+    config: ConfigOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Re-enable an auto-disabled model and restart its consecutive-failure count."""
+    from scoreline.report import model_health_of
+    from scoreline.store import enable_model
+
+    cfg = get_config(config)
+    db = open_db(cfg)
+    try:
+        with database_errors():
+            enable_model(db, model_id)
+            row = model_health_of(db, model_id, now=utc_now(), cooldown=cfg.cooldown)
+    finally:
+        db.dispose()
+    if as_json:
+        print_json(row)
+        return
+    console.print(f"[green]ok[/green]: {escape(model_id)} re-enabled (consecutive failures reset)")

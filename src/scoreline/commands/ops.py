@@ -1,4 +1,4 @@
-"""Operator commands: ``fallback-stats``, ``serve`` and ``models enable``."""
+"""Operator commands: ``fallback-stats`` and ``serve``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.text import Text
 
 from scoreline.commands.common import (
@@ -26,15 +25,6 @@ from scoreline.commands.common import (
     utc_now,
 )
 from scoreline.config import load_config
-
-__all__ = ["register"]
-
-
-def register(app: typer.Typer, models_app: typer.Typer) -> None:
-    """Add ``fallback-stats`` and ``serve`` to the app and ``enable`` to ``models``."""
-    app.command("fallback-stats")(fallback_stats_command)
-    app.command("serve")(serve)
-    models_app.command("enable")(models_enable)
 
 
 def _rate(rate: float) -> Text:
@@ -160,26 +150,3 @@ def serve(
     if not os.environ.get(ADMIN_TOKEN_ENV):
         err_console.print(f"[yellow]note[/yellow]: {ADMIN_TOKEN_ENV} is not set: admin disabled")
     uvicorn.run(create_app(cfg), host=host, port=port, log_level="info")
-
-
-def models_enable(
-    model_id: Annotated[str, typer.Argument(help="The model to re-enable.")],
-    config: ConfigOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Re-enable an auto-disabled model and restart its consecutive-failure count."""
-    from scoreline.report import model_health_of
-    from scoreline.store import enable_model
-
-    cfg = get_config(config)
-    db = open_db(cfg)
-    try:
-        with database_errors():
-            enable_model(db, model_id)
-            row = model_health_of(db, model_id, now=utc_now(), cooldown=cfg.cooldown)
-    finally:
-        db.dispose()
-    if as_json:
-        print_json(row)
-        return
-    console.print(f"[green]ok[/green]: {escape(model_id)} re-enabled (consecutive failures reset)")

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -31,19 +31,11 @@ from scoreline.commands.common import (
     render_table,
     utc_now,
 )
-from scoreline.config import Config
-from scoreline.predict import PredictRefusedError, PredictSummary, predict_match
-from scoreline.scoring import rescore_changed
-from scoreline.store import Database, MatchImportError, due_matches, import_matches
 
-
-def register(app: typer.Typer) -> None:
-    """Add the pipeline commands to the app."""
-    app.command("init")(init)
-    app.command("import-matches")(import_matches_command)
-    app.command("predict")(predict)
-    app.command("worker")(worker)
-    app.command("sandbox")(sandbox)
+if TYPE_CHECKING:
+    from scoreline.config import Config
+    from scoreline.predict import PredictSummary
+    from scoreline.store import Database
 
 
 def init(config: ConfigOpt = None) -> None:
@@ -66,6 +58,8 @@ def import_matches_command(
 
     A file with problems exits 2 (bad input) naming each as ``FILE:LINE: field: problem``.
     """
+    from scoreline.store import MatchImportError, import_matches
+
     cfg = get_config(config)
     db = open_db(cfg)
     try:
@@ -73,8 +67,7 @@ def import_matches_command(
     except MatchImportError as exc:
         _print_import_problems(exc.problems)
         raise typer.Exit(2) from None
-    rescored = rescore_changed(db, report.changed_result_ids, now=utc_now())
-    rescored_ids = [s.match_id for s in rescored if s.changed]
+    rescored_ids = _rescore(db, report.changed_result_ids)
     data = {
         "file": str(file),
         "rows": report.rows,
@@ -95,6 +88,15 @@ def import_matches_command(
     )
 
 
+def _rescore(db: Database, match_ids: list[str]) -> list[str]:
+    """Re-score the matches whose result changed; the ids whose points changed."""
+    if not match_ids:
+        return []  # most imports change no result: scoring (numpy, scipy) is not even loaded
+    from scoreline.scoring import rescore_changed
+
+    return [s.match_id for s in rescore_changed(db, match_ids, now=utc_now()) if s.changed]
+
+
 def _print_import_problems(problems: list[str]) -> None:
     """One line for one problem, else a count and one line per problem."""
     if len(problems) == 1:
@@ -112,6 +114,8 @@ def _print_import_problems(problems: list[str]) -> None:
 async def _predict_all(
     db: Database, cfg: Config, match_ids: list[str], allow: bool, progress: Progress
 ) -> list[PredictSummary | str]:
+    from scoreline.predict import PredictRefusedError, predict_match
+
     results: list[PredictSummary | str] = []
     for match_id in match_ids:
         task = progress.add_task(escape(match_id), total=None)
@@ -146,6 +150,9 @@ def predict(
     as_json: JsonOpt = False,
 ) -> None:
     """Run predict jobs now, in this process, with a progress bar."""
+    from scoreline.predict import PredictSummary
+    from scoreline.store import due_matches
+
     cfg = get_config(config)
     db = open_db(cfg)
     with database_errors():

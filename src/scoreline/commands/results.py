@@ -42,15 +42,6 @@ if TYPE_CHECKING:
     from scoreline.backtest import BacktestResult
     from scoreline.config import Config
 
-__all__ = ["register"]
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``score``, ``leaderboard`` and ``backtest`` to the app."""
-    app.command("score")(score_command)
-    app.command("leaderboard")(leaderboard_command)
-    app.command("backtest")(backtest_command)
-
 
 def _quotas(summary: ScoreSummary) -> str:
     q = summary.quotas

@@ -21,7 +21,6 @@ from scoreline.llm.errors import (
     error_for_status,
 )
 from scoreline.llm.fallback import Attempt, CallResult, run_with_fallback
-from scoreline.llm.redaction import redact
 from scoreline.llm.registry import CooldownStore, MemoryCooldown, Registry
 from scoreline.llm.replies import (
     apply_prompt_variant,
@@ -29,6 +28,7 @@ from scoreline.llm.replies import (
     extract_text,
     strip_thinking,
 )
+from scoreline.redaction import redact
 
 __all__ = [
     "Attempt",

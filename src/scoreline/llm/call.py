@@ -26,8 +26,8 @@ from scoreline.llm.errors import (
     ProviderTimeoutError,
     error_for_status,
 )
-from scoreline.llm.redaction import redact
 from scoreline.llm.replies import apply_prompt_variant, extract_text
+from scoreline.redaction import redact
 
 __all__ = ["Reply", "body_excerpt", "build_request", "call_model", "map_sdk_errors"]
 

@@ -17,7 +17,7 @@ Hierarchy (``error_class`` in brackets)::
         └── UnparseableError           [unparseable]   rejected by the caller's ``accept``
 
 Every error carries ``model_id``, ``provider`` and ``status`` and pickles, so a queue can store
-it. Its message is redacted on construction (``scoreline.llm.redaction``): whatever a provider
+it. Its message is redacted on construction (``scoreline.redaction``): whatever a provider
 echoed, a credential never reaches a log, a row or a response through it. Misuse (an unknown
 model, a missing key for the primary) raises ``ConfigError`` instead, outside this tree, so
 ``except ProviderError`` never hides a configuration mistake.
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from scoreline.llm.redaction import redact
+from scoreline.redaction import redact
 
 __all__ = [
     "AuthError",

@@ -30,7 +30,7 @@ from scoreline.health import PrimaryCall, cooldown_until
 from scoreline.llm.call import Reply, call_model
 from scoreline.llm.errors import ProviderError
 from scoreline.llm.fallback import CallResult, run_with_fallback
-from scoreline.llm.redaction import redact
+from scoreline.redaction import redact
 
 __all__ = ["CooldownStore", "MemoryCooldown", "Registry"]
 

@@ -14,44 +14,7 @@ from scoreline.llm import Registry
 from scoreline.predict.forecasters import build_forecasters, context_of
 from scoreline.predict.prompt import sample_context
 
-__all__ = ["check_models", "list_models"]
-
-
-def list_models(config: Config, health: Mapping[str, int] | None = None) -> list[dict[str, Any]]:
-    """The catalog as plain rows, with whether each model can be called and why not.
-
-    Args:
-        config: The configuration.
-        health: The auto-disabled models' consecutive failures, by id, read from the store;
-            ``None`` when there is no database to read (``auto_disabled`` is then ``None``).
-    """
-    return [_model_row(config, m.id, health) for m in config.models]
-
-
-def _model_row(config: Config, model_id: str, health: Mapping[str, int] | None) -> dict[str, Any]:
-    m = config.model(model_id)
-    reason = config.inactive_reason(m.id)
-    disabled = None if health is None else m.id in health
-    if reason is None and disabled and health is not None:
-        reason = (
-            f"auto-disabled after {health[m.id]} consecutive failures "
-            f"(scoreline models enable {m.id})"
-        )
-    status = "active" if reason is None else "auto-disabled" if disabled else "inactive"
-    return {
-        "model_id": m.id,
-        "provider": m.provider,
-        "model": m.provider_model(),
-        "display_name": m.label(),
-        "tier": m.tier,
-        "price_prompt_per_1m": m.price_prompt_per_1m,
-        "price_completion_per_1m": m.price_completion_per_1m,
-        "fallback": m.fallback,
-        "active": reason is None,
-        "inactive_reason": reason,
-        "auto_disabled": disabled,
-        "status": status,
-    }
+__all__ = ["check_models"]
 
 
 async def _check_one(forecaster: Forecaster, context: ForecastContext) -> dict[str, Any]:

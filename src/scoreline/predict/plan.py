@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from scoreline.config import Config
+from scoreline.errors import ScorelineError
 from scoreline.predict.prompt import FixtureInfo, build_context, render_prompt
 from scoreline.scoring import PastResult
 from scoreline.store import Database, ModelRow, StoredMatch, read_batch_inputs
@@ -13,7 +14,7 @@ from scoreline.store import Database, ModelRow, StoredMatch, read_batch_inputs
 __all__ = ["PredictPlan", "PredictRefusedError", "load_plan", "model_rows"]
 
 
-class PredictRefusedError(Exception):
+class PredictRefusedError(ScorelineError):
     """The match cannot be predicted now: unknown, not scheduled, or already kicked off."""
 
 

@@ -19,7 +19,6 @@ from typing import Any
 from huey import Huey, signals
 
 from scoreline.config import Config
-from scoreline.predict import PredictRefusedError, predict_match
 from scoreline.queue.backend import build_huey
 from scoreline.queue.gate import QUEUE_DOWN
 from scoreline.queue.lease import hold_lease, new_owner
@@ -63,6 +62,10 @@ class JobQueue:
         return hold_lease(self.db, name, ttl_s=self.config.schedule.job_lock_ttl_s)
 
     def _predict(self, match_id: str, now: datetime | None = None) -> dict[str, Any]:
+        # The pipeline (the openai SDK, numpy, scipy) loads with the first job: an idle
+        # worker stays small.
+        from scoreline.predict import PredictRefusedError, predict_match
+
         with self._lease(f"predict-{match_id}") as held:
             if not held:
                 log.info("predict %s: another worker holds the lock; skipped", match_id)

@@ -10,12 +10,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,6 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from scoreline.store.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ["MIGRATIONS_DIR", "Database", "normalize_url", "rowcount"]
 
@@ -162,6 +161,10 @@ class Database:
         return f"{type(exc).__name__}: {line}" if line else type(exc).__name__
 
     def _alembic_config(self) -> Config:
+        # Alembic is imported only by what migrates or reads the revision: a command that
+        # merely queries starts faster.
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         return config
@@ -175,6 +178,8 @@ class Database:
         Raises:
             DatabaseError: The database is unreachable or refused a migration.
         """
+        from alembic import command
+
         config = self._alembic_config()
         with self._translated(), self.engine.begin() as connection:
             config.attributes["connection"] = connection
@@ -186,6 +191,8 @@ class Database:
         Args:
             revision: Target revision.
         """
+        from alembic import command
+
         config = self._alembic_config()
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
@@ -193,10 +200,14 @@ class Database:
 
     def head_revision(self) -> str | None:
         """Return the newest revision shipped with the package."""
+        from alembic.script import ScriptDirectory
+
         return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
 
     def current_revision(self) -> str | None:
         """Return the revision the database is at, or ``None`` if it was never migrated."""
+        from alembic.runtime.migration import MigrationContext
+
         with self._translated(), self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 

@@ -15,6 +15,8 @@ it, and the CLI shows it as one line. The queue still retries jobs that fail wit
 
 from __future__ import annotations
 
+from scoreline.errors import ScorelineError
+
 __all__ = [
     "DatabaseError",
     "MatchImportError",
@@ -24,7 +26,7 @@ __all__ = [
 ]
 
 
-class StoreError(Exception):
+class StoreError(ScorelineError):
     """Base class of the store's own errors."""
 
 
@@ -34,6 +36,9 @@ class DatabaseError(StoreError):
     The message is one line naming the driver's error class and its first line, never a
     password; the SQLAlchemy error is kept as ``__cause__`` for logs and debugging.
     """
+
+    exit_code = 2
+    hint = "check database_url; a new database needs `scoreline init`"
 
 
 class MatchImportError(StoreError):

@@ -102,7 +102,11 @@ class _Row:
     def check_text(self, field: str) -> None:
         """Refuse a value that could forge a line of a prompt or break a page."""
         value = self.raw.get(field, "")
-        bad = next((c for c in value if unicodedata.category(c).startswith("C")), None)
+        # ``isprintable`` (in C) is False for every control or format character, so the
+        # per-character scan runs only for the rare value that may hold one.
+        bad = None
+        if not value.isprintable():
+            bad = next((c for c in value if unicodedata.category(c).startswith("C")), None)
         if bad is not None:
             self.problem(field, f"contains the control character {bad!r}")
         elif len(value) > MAX_TEXT:

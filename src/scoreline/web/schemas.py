@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from scoreline.config import Config
-from scoreline.llm import redact
+from scoreline.redaction import redact
 from scoreline.web.auth import ADMIN_TOKEN_ENV
 
 __all__ = [

@@ -1,4 +1,5 @@
-"""Keeping keys out of error texts: one function, applied wherever an error text is built.
+"""Keeping keys out of error texts: one function, applied wherever an error text is built
+(provider errors and replies, data-source errors, the admin surface).
 
 A provider can echo what it was sent: a proxy's error page repeats the ``Authorization``
 header, a model repeats part of its prompt, an SDK error quotes the body it got. Every

@@ -1,0 +1,172 @@
+"""Benchmark: what a person waits for — start-up, import, memory, the demo.
+
+Times whole processes, as a user's shell runs them (median of ``--runs``), and quotes each
+against ``python -c "import openai"`` timed in the same run, so a ratio survives a noisy
+machine. Memory is the resident set (VmRSS, Linux ``/proc``) of an idle ``scoreline worker``
+and of ``scoreline serve`` after its first page.
+
+    python bench/startup.py [--runs 5] [--csv FILE] [--json]
+
+Targets: ``--help`` <= 0.3 s (<= 0.4x the openai import), ``models`` <= 1.0 s, ``import-matches``
+of 10,438 rows <= 1.5 s, idle worker <= 120 MiB, serve <= 150 MiB. Without ``--csv`` the
+10,438 rows are the bundled Premier League seasons repeated under new match ids.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from scoreline.store import bundled_matches_path
+
+ROWS = 10_438
+
+
+def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, cwd=cwd, env=env, check=True, capture_output=True, timeout=300)
+    return time.perf_counter() - started
+
+
+def median_s(
+    make_argv: Callable[[int], list[str]], runs: int, cwd: Path, env: dict[str, str]
+) -> float:
+    """Median wall time of ``runs`` processes; ``make_argv(i)`` may differ per run."""
+    return statistics.median(_run(make_argv(i), cwd, env) for i in range(runs))
+
+
+def write_matches(path: Path, rows: int = ROWS) -> Path:
+    """``rows`` matches in the bundled CSV's shape: its seasons again and again, new ids."""
+    with bundled_matches_path().open(newline="", encoding="utf-8") as f:
+        source = list(csv.DictReader(f))
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(source[0]))
+        writer.writeheader()
+        for i in range(rows):
+            row = dict(source[i % len(source)])
+            row["match_id"] = f"{row['match_id']}-r{i // len(source)}"
+            writer.writerow(row)
+    return path
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def idle_rss_mib(
+    argv: list[str], cwd: Path, env: dict[str, str], ready: Callable[[], None]
+) -> float:
+    """The resident set of a long-running command once ``ready()`` returned, then stop it."""
+    process = subprocess.Popen(
+        argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        ready()
+        time.sleep(1.0)  # let it settle into its idle loop
+        return _rss_mib(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_http(url: str, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def measure(runs: int, csv_path: Path | None, work: Path) -> dict[str, float]:
+    """Every figure of the benchmark, in seconds and MiB."""
+    env = {**os.environ, "SCORELINE_CONFIG": str(work / "scoreline.toml"), "HOME": str(work)}
+    (work / "scoreline.toml").write_text(
+        f'database_url = "sqlite:///{work / "scoreline.db"}"\n'
+        f'queue_url = "sqlite:///{work / "queue.db"}"\n'
+    )
+    cli = [sys.executable, "-m", "scoreline.cli"]
+    figures = {
+        "openai_import_s": median_s(
+            lambda _: [sys.executable, "-c", "import openai"], runs, work, env
+        ),
+        "help_s": median_s(lambda _: [*cli, "--help"], runs, work, env),
+        "models_validate_s": median_s(lambda _: [*cli, "models", "validate"], runs, work, env),
+    }
+    subprocess.run([*cli, "init"], cwd=work, env=env, check=True, capture_output=True)
+    figures["models_s"] = median_s(lambda _: [*cli, "models"], runs, work, env)
+    matches = csv_path or write_matches(work / "matches.csv")
+
+    def fresh_import(i: int) -> list[str]:
+        db = work / f"import-{i}.db"
+        (work / f"import-{i}.toml").write_text(f'database_url = "sqlite:///{db}"\n')
+        subprocess.run(
+            [*cli, "-c", str(work / f"import-{i}.toml"), "init"],
+            cwd=work,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        return [*cli, "-c", str(work / f"import-{i}.toml"), "import-matches", str(matches)]
+
+    figures["import_matches_s"] = median_s(fresh_import, runs, work, env)
+    figures["worker_idle_rss_mib"] = idle_rss_mib(
+        [*cli, "worker"], work, env, lambda: time.sleep(4)
+    )
+    port = _free_port()
+    figures["serve_rss_mib"] = idle_rss_mib(
+        [*cli, "serve", "--port", str(port)],
+        work,
+        env,
+        lambda: _wait_http(f"http://127.0.0.1:{port}/"),
+    )
+    figures["demo_s"] = median_s(lambda _: [*cli, "demo"], max(1, runs // 2), work, env)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--csv", type=Path, help=f"a matches CSV to import (default: {ROWS} bundled rows)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="scoreline-startup-") as tmp:
+        figures = measure(args.runs, args.csv, Path(tmp))
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    base = figures["openai_import_s"]
+    print(f"{'figure':<22} {'value':>9}  {'x openai import':>15}")
+    for name, value in figures.items():
+        unit = "MiB" if name.endswith("mib") else "s"
+        ratio = f"{value / base:.2f}x" if unit == "s" else ""
+        print(f"{name:<22} {value:>7.2f} {unit:<3} {ratio:>13}")
+
+
+if __name__ == "__main__":
+    main()

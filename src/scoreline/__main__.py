@@ -1,0 +1,5 @@
+"""``python -m scoreline``: the command line."""
+
+from scoreline.cli import main
+
+main()
