@@ -20,6 +20,8 @@ PACKAGES = [
     "scoreline.queue",
     "scoreline.sandbox",
     "scoreline.report",
+    "scoreline.sources",
+    "scoreline.standin",
 ]
 
 

@@ -61,6 +61,8 @@ def copy_with_import(tmp_path: Path, module: str, statement: str) -> Path:
         ("scoreline.llm.call", "import scoreline.store", "llm and forecast know nothing"),
         ("scoreline.report.window", "import sqlalchemy", "only the store speaks SQL"),
         ("scoreline.predict.parse", "import scoreline.commands", "Imports point down"),
+        ("scoreline.sources.http", "import scoreline.store", "data sources know football"),
+        ("scoreline.standin.wire", "import scoreline.sources", "the football stand-in"),
     ],
 )
 def test_a_wrong_import_breaks_a_contract(

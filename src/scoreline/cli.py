@@ -91,6 +91,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "scoreline.commands.ops:serve",
         "Serve the admin API, /metrics and the dashboard with uvicorn.",
     ),
+    "sources-standin": LazyCommand(
+        "scoreline.commands.sources:sources_standin",
+        "Serve stand-ins of football-data.org, API-Football and football-data.co.uk, offline.",
+    ),
     "demo": LazyCommand(
         "scoreline.commands.demo:demo",
         "The whole pipeline offline on a real matchday, with injected provider faults.",
