@@ -83,6 +83,14 @@ COMMANDS: dict[str, LazyCommand] = {
         "scoreline.commands.results:backtest_command",
         "Replay a past season: predict each match before kick-off, reveal, score, rank.",
     ),
+    "attempts": LazyCommand(
+        "scoreline.commands.evidence:attempts_command",
+        "List provider calls with what each model answered, newest first.",
+    ),
+    "parse-stats": LazyCommand(
+        "scoreline.commands.evidence:parse_stats_command",
+        "Per model: replies parsed, unparseable by reason, empty, and the unusable share.",
+    ),
     "fallback-stats": LazyCommand(
         "scoreline.commands.ops:fallback_stats_command",
         "Per-model fallback rate, and what the fallbacks cost against the original model.",

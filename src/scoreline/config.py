@@ -28,6 +28,7 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from scoreline.errors import ScorelineError
+from scoreline.sources.config import SourceConfig
 
 __all__ = [
     "PROMPT_VARIANTS",
@@ -75,6 +76,7 @@ class ProviderConfig(_Strict):
     max_concurrency: int = Field(8, ge=1, le=1024)
     kind: Literal["openai", "reference"] = "openai"
     """What serves the models; only ``scoreline.predict.forecasters`` acts on it."""
+    output: Literal["json_schema", "json_object", "text"] | None = None
 
     @property
     def needs_endpoint(self) -> bool:
@@ -109,8 +111,9 @@ class ModelConfig(_Strict):
     timeout_s: float | None = Field(None, gt=0, allow_inf_nan=False)
     temperature: float = Field(0.2, ge=0, le=2)
     max_tokens: int = Field(512, ge=1)
-    json_mode: bool = True
-    """Send ``response_format={"type": "json_object"}``; turn off for servers that reject it."""
+    output: Literal["json_schema", "json_object", "text"] | None = None
+    json_mode: bool | None = None
+    """Old spelling of ``output`` (true: json_object, false: text); ``output`` wins over it."""
     active: bool = True
     requires: str | None = None
     """A Python module the model needs (an optional extra); without it the model is inactive."""
@@ -150,6 +153,27 @@ class ScheduleConfig(_Strict):
     job_lock_ttl_s: float = Field(30.0, gt=0)
     """How long a per-match job lease lives unless renewed: the running job renews it every
     third of this, so a killed worker's lease frees itself within seconds."""
+    # Data sources (``scoreline.live``): the fetches the worker runs, and when.
+    fixtures_every_s: int = Field(3 * 3600, ge=60)
+    fixtures_near_days: int = Field(2, ge=1)
+    fixtures_daily_days: int = Field(14, ge=1)
+    standings_every_s: int = Field(24 * 3600, ge=60)
+    odds_before_min: int = Field(120, ge=1)
+    team_news_before_min: tuple[int, ...] = (360, 60)
+    live_poll_every_s: int = Field(60, ge=5)
+    result_missing_after_min: int = Field(360, ge=1)
+
+
+class RetentionConfig(_Strict):
+    """How long evidence is kept: older reply texts are cleared, the rows and counts stay."""
+
+    attempt_text_days: int = Field(365, ge=1)
+
+
+class PromptConfig(_Strict):
+    """What the prompt may show: the market's odds only when asked for."""
+
+    include_odds: bool = False
 
 
 class Config(_Strict):
@@ -167,6 +191,9 @@ class Config(_Strict):
     cooldown: CooldownConfig = CooldownConfig()
     health: HealthConfig = HealthConfig()
     schedule: ScheduleConfig = ScheduleConfig()
+    retention: RetentionConfig = RetentionConfig()
+    sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    prompt: PromptConfig = PromptConfig()
     source: str = "<built-in catalog>"
     """Where the configuration was read from (for messages)."""
 
@@ -246,8 +273,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _builtin(name: str) -> dict[str, Any]:
-    text = resources.files("scoreline.data").joinpath(name).read_text("utf-8")
-    return tomllib.loads(text)
+    return tomllib.loads(resources.files("scoreline.data").joinpath(name).read_text("utf-8"))
 
 
 def _with_reference(data: dict[str, Any]) -> dict[str, Any]:
@@ -268,9 +294,7 @@ def _merge(catalog: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
         providers[name] = {**providers.get(name, {}), **(table if isinstance(table, dict) else {})}
     merged["providers"] = providers
     user_models = user.get("models", [])
-    keep_catalog = user.get("default_catalog")
-    if keep_catalog is None:
-        keep_catalog = not user_models
+    keep_catalog = user.get("default_catalog", not user_models)  # TOML has no null
     if keep_catalog:
         ids = {m.get("id") for m in user_models if isinstance(m, dict)}
         base = [m for m in catalog.get("models", []) if m.get("id") not in ids]
@@ -303,12 +327,14 @@ def _has(node: Any, item: Any) -> bool:
 
 
 def _validate(data: dict[str, Any], source: str) -> Config:
-    for name, table in data.get("providers", {}).items():
-        if isinstance(table, dict) and "api_key" in table:
-            raise ConfigError(
-                f"{source}: providers.{name}.api_key: keys may not be written in the file; "
-                "put the key in an environment variable and name it with api_key_env"
-            )
+    for section in ("providers", "sources"):
+        tables = data.get(section)
+        for name, table in tables.items() if isinstance(tables, dict) else ():
+            if isinstance(table, dict) and "api_key" in table:
+                raise ConfigError(
+                    f"{source}: {section}.{name}.api_key: keys may not be written in the file; "
+                    "put the key in an environment variable and name it with api_key_env"
+                )
     try:
         config = Config(**data, source=source)
     except ValidationError as exc:

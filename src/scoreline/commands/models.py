@@ -23,9 +23,11 @@ from scoreline.commands.common import (
     render_table,
     utc_now,
 )
+from scoreline.commands.evidence import models_probe
 from scoreline.config import Config
 
 models_app = typer.Typer(help="List, validate, check and re-enable models.")
+models_app.command("probe")(models_probe)
 
 
 def _stored_health(cfg: Config) -> dict[str, int] | None:

@@ -7,9 +7,10 @@ reply without choices is an ``InvalidBodyError`` rather than an SDK quirk.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,20 @@ from scoreline.llm.errors import (
     ProviderError,
     ProviderTimeoutError,
     error_for_status,
+)
+from scoreline.llm.evidence import (
+    VERDICT_EMPTY,
+    VERDICT_INVALID,
+    Evidence,
+    messages_text,
+    request_id_of,
+    stored_text,
+)
+from scoreline.llm.output import (
+    DEFAULT_OUTPUT,
+    is_output_refusal,
+    resolve_output,
+    response_format,
 )
 from scoreline.llm.replies import apply_prompt_variant, extract_text
 from scoreline.redaction import redact
@@ -43,6 +58,8 @@ class Reply:
     prompt_tokens: int | None
     """As the provider reported them; ``None`` when the body had no usage."""
     completion_tokens: int | None
+    evidence: Evidence | None = None
+    """What was sent and received, for the attempt's record."""
 
 
 def _status_message(exc: openai.APIStatusError) -> str:
@@ -54,35 +71,84 @@ def _status_message(exc: openai.APIStatusError) -> str:
     return exc.message or f"HTTP {exc.status_code}"
 
 
+def _http_evidence(exc: openai.APIStatusError, base: Evidence, keys: tuple[str, ...]) -> Evidence:
+    """The evidence of an HTTP error: its body, redacted, and whether the mode was refused."""
+    try:
+        raw = exc.response.text
+    except Exception:  # a streamed or already-closed response: keep what the SDK parsed
+        raw = json.dumps(exc.body) if exc.body is not None else ""
+    return dataclasses.replace(
+        base,
+        reply_text=stored_text(raw, keys),
+        request_id=request_id_of(exc.response.headers),
+        output_refused=is_output_refusal(base.output_mode or "text", exc.status_code, raw),
+    )
+
+
 @contextmanager
-def map_sdk_errors(model_id: str, provider: str, secrets: Iterable[str] = ()) -> Iterator[None]:
-    """Translate ``openai`` exceptions into ``ProviderError`` subclasses, chained ``from`` them."""
+def map_sdk_errors(
+    model_id: str,
+    provider: str,
+    secrets: Iterable[str] = (),
+    *,
+    evidence: Evidence | None = None,
+) -> Iterator[None]:
+    """Translate ``openai`` exceptions into ``ProviderError`` subclasses, chained ``from`` them.
+
+    ``evidence`` (what was sent) is attached to the error, with an HTTP error's body added.
+    """
     keys = tuple(secrets)
+    base = evidence or Evidence()
     try:
         yield
     except openai.APITimeoutError as exc:
         raise ProviderTimeoutError(
-            "no answer within the timeout", model_id=model_id, provider=provider
+            "no answer within the timeout", model_id=model_id, provider=provider, evidence=base
         ) from exc
     except openai.APIConnectionError as exc:
         cause = exc.__cause__ or exc
         message = redact(f"{type(cause).__name__}: {cause}".rstrip(": "), keys)
-        raise ProviderConnectionError(message, model_id=model_id, provider=provider) from exc
+        raise ProviderConnectionError(
+            message, model_id=model_id, provider=provider, evidence=base
+        ) from exc
     except openai.APIStatusError as exc:
         cls = error_for_status(exc.status_code)
         message = redact(_status_message(exc), keys)[:300]
-        raise cls(message, model_id=model_id, provider=provider, status=exc.status_code) from exc
+        raise cls(
+            message,
+            model_id=model_id,
+            provider=provider,
+            status=exc.status_code,
+            evidence=_http_evidence(exc, base, keys),
+        ) from exc
     except openai.APIResponseValidationError as exc:
         raise InvalidBodyError(
-            "response failed validation", model_id=model_id, provider=provider
+            "response failed validation", model_id=model_id, provider=provider, evidence=base
         ) from exc
     except openai.OpenAIError as exc:
         message = redact(f"{type(exc).__name__}: {exc}", keys)[:300]
-        raise ProviderConnectionError(message, model_id=model_id, provider=provider) from exc
+        raise ProviderConnectionError(
+            message, model_id=model_id, provider=provider, evidence=base
+        ) from exc
 
 
-def build_request(model: ModelConfig, system_prompt: str, user_prompt: str) -> dict[str, Any]:
-    """The chat-completion parameters for this model."""
+def build_request(
+    model: ModelConfig,
+    system_prompt: str,
+    user_prompt: str,
+    *,
+    output: str | None = None,
+    schema: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The chat-completion parameters for this model.
+
+    Args:
+        model: The model.
+        system_prompt: The system message (the model's prompt variant is appended).
+        user_prompt: The user message.
+        output: The output mode (``scoreline.llm.output``); by default the model's own.
+        schema: The reply's JSON Schema, sent in ``json_schema`` mode.
+    """
     request: dict[str, Any] = {
         "model": model.provider_model(),
         "messages": [
@@ -95,8 +161,10 @@ def build_request(model: ModelConfig, system_prompt: str, user_prompt: str) -> d
         "temperature": model.temperature,
         "max_tokens": model.max_tokens,
     }
-    if model.json_mode:
-        request["response_format"] = {"type": "json_object"}
+    mode = output or model.output or ("text" if model.json_mode is False else DEFAULT_OUTPUT)
+    response_format_field = response_format(mode, schema)
+    if response_format_field is not None:
+        request["response_format"] = response_format_field
     return request
 
 
@@ -124,27 +192,47 @@ def body_excerpt(raw: str, secrets: Iterable[str] = ()) -> str:
 
 
 def _decode(
-    raw: str, model: ModelConfig, provider: str, secrets: Iterable[str]
-) -> tuple[str, dict[str, Any]]:
-    def fail(cls: type[ProviderError], message: str) -> ProviderError:
-        return cls(message, model_id=model.id, provider=provider, status=200)
+    raw: str, model: ModelConfig, provider: str, secrets: tuple[str, ...], sent: Evidence
+) -> tuple[str, dict[str, Any], Evidence]:
+    def fail(cls: type[ProviderError], message: str, verdict: str, got: Evidence) -> ProviderError:
+        evidence = got.judged(verdict, message)
+        return cls(message, model_id=model.id, provider=provider, status=200, evidence=evidence)
 
+    whole = dataclasses.replace(sent, reply_text=stored_text(raw, secrets))
     try:
         body = json.loads(raw)
     except ValueError:
-        raise fail(InvalidBodyError, f"body is not JSON: {body_excerpt(raw, secrets)}") from None
+        problem = f"body is not JSON: {body_excerpt(raw, secrets)}"
+        raise fail(InvalidBodyError, problem, VERDICT_INVALID, whole) from None
     if not isinstance(body, dict):
-        raise fail(InvalidBodyError, "body is not a JSON object")
+        raise fail(InvalidBodyError, "body is not a JSON object", VERDICT_INVALID, whole)
+    whole = _described(whole, body)
     choices = body.get("choices")
     if not isinstance(choices, list) or not choices:
-        raise fail(InvalidBodyError, "no choices in the reply")
+        raise fail(InvalidBodyError, "no choices in the reply", VERDICT_INVALID, whole)
     message = choices[0].get("message") if isinstance(choices[0], dict) else None
     if not isinstance(message, dict):
-        raise fail(InvalidBodyError, "first choice has no message")
+        raise fail(InvalidBodyError, "first choice has no message", VERDICT_INVALID, whole)
     text = extract_text(message, model.reply_handler)
     if not text:
-        raise fail(EmptyContentError, "reply has no content")
-    return text, body
+        raise fail(EmptyContentError, "reply has no content", VERDICT_EMPTY, whole)
+    content = message.get("content")
+    if isinstance(content, str) and content.strip():
+        whole = dataclasses.replace(whole, reply_text=stored_text(content, secrets))
+    return text, body, whole
+
+
+def _described(evidence: Evidence, body: dict[str, Any]) -> Evidence:
+    """The served model and the finish reason, as the body states them."""
+    choices = body.get("choices")
+    first = choices[0] if isinstance(choices, list) and choices else None
+    finish = first.get("finish_reason") if isinstance(first, dict) else None
+    served = body.get("model")
+    return dataclasses.replace(
+        evidence,
+        served_model=str(served)[:200] if isinstance(served, str) else None,
+        finish_reason=str(finish)[:40] if isinstance(finish, str) else None,
+    )
 
 
 async def call_model(
@@ -155,17 +243,24 @@ async def call_model(
     user_prompt: str,
     *,
     secrets: Iterable[str] = (),
+    output: str | None = None,
+    schema: Mapping[str, Any] | None = None,
 ) -> Reply:
     """Call the model once; no retries (the client is built with ``max_retries=0``).
 
+    ``secrets`` are masked in anything kept; ``output`` is the mode to send (default: the
+    configured one, else ``json_object``), with ``schema`` sent in ``json_schema`` mode.
+
     Raises:
-        ProviderError: Any failure, mapped onto the error tree.
+        ProviderError: Any failure, mapped onto the error tree, with its ``evidence``.
     """
     secrets = tuple(secrets)
     timeout = model.timeout_s or provider.timeout_s
-    request = build_request(model, system_prompt, user_prompt)
+    mode = output or resolve_output(model, provider)
+    request = build_request(model, system_prompt, user_prompt, output=mode, schema=schema)
+    sent = Evidence(output_mode=mode, prompt=messages_text(request["messages"]))
     started = time.perf_counter()
-    with map_sdk_errors(model.id, provider.name, secrets):
+    with map_sdk_errors(model.id, provider.name, secrets, evidence=sent):
         # The SDK's generic ``post`` sends the same request as ``chat.completions.create``
         # without re-validating our already well-formed body, which costs ~30 % of the CPU
         # of a call; the body comes back raw so this module decides what is malformed.
@@ -177,7 +272,8 @@ async def call_model(
         )
         body_text = response.text
     latency_ms = (time.perf_counter() - started) * 1000
-    text, body = _decode(body_text, model, provider.name, secrets)
+    sent = dataclasses.replace(sent, request_id=request_id_of(response.headers))
+    text, body, evidence = _decode(body_text, model, provider.name, secrets, sent)
     prompt_tokens, completion_tokens = _usage(body)
     return Reply(
         model_id=model.id,
@@ -186,4 +282,5 @@ async def call_model(
         latency_ms=latency_ms,
         prompt_tokens=prompt_tokens,
         completion_tokens=completion_tokens,
+        evidence=evidence,
     )

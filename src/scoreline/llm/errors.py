@@ -61,6 +61,7 @@ class ProviderError(Exception):
         provider: str,
         status: int | None = None,
         attempts: tuple[Any, ...] = (),
+        evidence: Any = None,
     ) -> None:
         message = redact(message)
         super().__init__(message)
@@ -74,13 +75,22 @@ class ProviderError(Exception):
         self.attempts: tuple[Any, ...] = tuple(attempts)
         """Attempt records of the fallback call that raised this error, when there was one
         (``llm.Attempt`` values; kept through pickling)."""
+        self.evidence = evidence
+        """What the failed call sent and got back (an ``llm.Evidence``), when it got that far."""
 
     def __str__(self) -> str:
         status = f" HTTP {self.status}" if self.status is not None else ""
         return f"{self.model_id} ({self.provider}){status}: {self.error_class}: {self.message}"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        state = (self.message, self.model_id, self.provider, self.status, self.attempts)
+        state = (
+            self.message,
+            self.model_id,
+            self.provider,
+            self.status,
+            self.attempts,
+            self.evidence,
+        )
         return (_rebuild, (type(self), *state))
 
 
@@ -91,8 +101,16 @@ def _rebuild(
     provider: str,
     status: int | None,
     attempts: tuple[Any, ...] = (),
+    evidence: Any = None,
 ) -> ProviderError:
-    return cls(message, model_id=model_id, provider=provider, status=status, attempts=attempts)
+    return cls(
+        message,
+        model_id=model_id,
+        provider=provider,
+        status=status,
+        attempts=attempts,
+        evidence=evidence,
+    )
 
 
 class TransportError(ProviderError):

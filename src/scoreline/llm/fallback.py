@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from scoreline.llm.call import Reply
 from scoreline.llm.errors import ProviderError, UnparseableError
+from scoreline.llm.evidence import VERDICT_OK, VERDICT_REJECTED, Evidence
 
 __all__ = ["Attempt", "CallResult", "run_with_fallback"]
 
@@ -35,6 +36,8 @@ class Attempt:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     is_fallback: bool = False
+    evidence: Evidence | None = None
+    """What was sent and received, and the parse verdict (``None``: no call was made)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,17 +67,7 @@ async def _attempt(
     try:
         reply = await call(model_id)
     except ProviderError as exc:
-        attempts.append(
-            Attempt(
-                model_id=exc.model_id,
-                provider=exc.provider,
-                ok=False,
-                latency_ms=(time.perf_counter() - started) * 1000,
-                error_class=exc.error_class,
-                status=exc.status,
-                is_fallback=is_fallback,
-            )
-        )
+        attempts.append(_failed(exc, (time.perf_counter() - started) * 1000, is_fallback))
         raise
     record = Attempt(
         model_id=reply.model_id,
@@ -84,30 +77,46 @@ async def _attempt(
         prompt_tokens=reply.prompt_tokens,
         completion_tokens=reply.completion_tokens,
         is_fallback=is_fallback,
+        evidence=reply.evidence,
     )
     try:
         value = accept(reply.text)
     except Exception as exc:  # accept rejects by raising anything
-        attempts.append(_rejected(record))
+        evidence = _judged(reply.evidence, getattr(exc, "kind", None) or VERDICT_REJECTED, exc)
+        error_class = UnparseableError.error_class
+        attempts.append(
+            replace(record, ok=False, error_class=error_class, status=200, evidence=evidence)
+        )
         raise UnparseableError(
-            f"reply rejected: {exc}", model_id=reply.model_id, provider=reply.provider, status=200
+            f"reply rejected: {exc}",
+            model_id=reply.model_id,
+            provider=reply.provider,
+            status=200,
+            evidence=evidence,
         ) from exc
-    attempts.append(record)
+    attempts.append(replace(record, evidence=_judged(reply.evidence, VERDICT_OK, None)))
     return reply, value
 
 
-def _rejected(record: Attempt) -> Attempt:
+def _failed(exc: ProviderError, latency_ms: float, is_fallback: bool) -> Attempt:
+    """The record of a call that raised."""
     return Attempt(
-        model_id=record.model_id,
-        provider=record.provider,
+        model_id=exc.model_id,
+        provider=exc.provider,
         ok=False,
-        latency_ms=record.latency_ms,
-        error_class=UnparseableError.error_class,
-        status=200,
-        prompt_tokens=record.prompt_tokens,
-        completion_tokens=record.completion_tokens,
-        is_fallback=record.is_fallback,
+        latency_ms=latency_ms,
+        error_class=exc.error_class,
+        status=exc.status,
+        is_fallback=is_fallback,
+        evidence=exc.evidence,
     )
+
+
+def _judged(evidence: Evidence | None, verdict: str, reason: object) -> Evidence | None:
+    """The reply's evidence with its parse verdict; a call that gave none records none."""
+    if evidence is None:
+        return None
+    return evidence.judged(verdict, str(reason) if reason is not None else None)
 
 
 def _result(model_id: str, reply: Reply, value: Any, attempts: list[Attempt], used: bool) -> Any:

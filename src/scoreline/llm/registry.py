@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import certifi
 import httpx2
@@ -30,6 +30,7 @@ from scoreline.health import PrimaryCall, cooldown_until
 from scoreline.llm.call import Reply, call_model
 from scoreline.llm.errors import ProviderError
 from scoreline.llm.fallback import CallResult, run_with_fallback
+from scoreline.llm.output import OutputMode, lower_output, reply_schema_of, resolve_output
 from scoreline.redaction import redact
 
 __all__ = ["CooldownStore", "MemoryCooldown", "Registry"]
@@ -52,7 +53,10 @@ def _redacting(accept: Callable[[str], T], secrets: tuple[str, ...]) -> Callable
             return accept(text)
         except Exception as exc:  # accept rejects by raising anything
             reason = redact(str(exc) or type(exc).__name__, secrets)[:_REASON_CHARS]
-        raise ValueError(reason)
+            kind = getattr(exc, "kind", None)
+        rejection = ValueError(reason)
+        rejection.kind = kind  # type: ignore[attr-defined]  # the verdict, kept for the record
+        raise rejection
 
     return check
 
@@ -116,6 +120,7 @@ class Registry:
         *,
         cooldown: CooldownStore | None = None,
         env: Mapping[str, str] | None = None,
+        outputs: Mapping[str, str] | None = None,
     ) -> None:
         """Prepare a registry; clients are opened by ``async with``.
 
@@ -123,6 +128,8 @@ class Registry:
             config: The validated configuration.
             cooldown: Shared cooldown state; defaults to in-memory state from ``config.cooldown``.
             env: Where to read API keys (defaults to ``os.environ``).
+            outputs: Output modes the store learned, by model id (probed, or lowered after a
+                refusal); a mode set in the configuration wins over them.
         """
         self.config = config
         self.cooldown: CooldownStore = cooldown or MemoryCooldown(
@@ -132,6 +139,8 @@ class Registry:
         self._clients: dict[str, openai.AsyncOpenAI] = {}
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._secrets: tuple[str, ...] = ()
+        self.learned_outputs: dict[str, str] = dict(outputs or {})
+        """Learned output modes; a refusal of the mode lowers the model's entry here."""
 
     async def __aenter__(self) -> Registry:
         secrets = []
@@ -184,8 +193,29 @@ class Registry:
         target = self.config.model(model_id).fallback
         return target if target is not None and self.can_call(target) else None
 
-    async def call(self, model_id: str, system_prompt: str, user_prompt: str) -> Reply:
+    def output_for(self, model_id: str) -> OutputMode:
+        """The output mode the model's next call uses (``scoreline.llm.output``)."""
+        model = self.config.model(model_id)
+        provider = self.config.providers[model.provider]
+        return resolve_output(model, provider, self.learned_outputs.get(model_id))
+
+    async def call(
+        self,
+        model_id: str,
+        system_prompt: str,
+        user_prompt: str,
+        *,
+        output: str | None = None,
+        schema: Mapping[str, Any] | None = None,
+    ) -> Reply:
         """Call one model once, without fallback, within its provider's concurrency limit.
+
+        Args:
+            model_id: The model.
+            system_prompt: The system message.
+            user_prompt: The user message.
+            output: Force this output mode (the probe does); default ``output_for``.
+            schema: The reply's JSON Schema, sent in ``json_schema`` mode.
 
         Raises:
             ConfigError: The model is unknown or its provider cannot be called.
@@ -200,15 +230,29 @@ class Registry:
                 raise ConfigError("the registry is not open: use 'async with Registry(config)'")
             reason = self.config.inactive_reason(model_id, self._env) or "not callable"
             raise ConfigError(f"model {model_id!r} cannot be called: {reason}")
+        mode = output or self.output_for(model_id)
         async with self._limits[model.provider]:
-            return await call_model(
-                self._clients[model.provider],
-                model,
-                provider,
-                system_prompt,
-                user_prompt,
-                secrets=self._secrets,
-            )
+            try:
+                return await call_model(
+                    self._clients[model.provider],
+                    model,
+                    provider,
+                    system_prompt,
+                    user_prompt,
+                    secrets=self._secrets,
+                    output=mode,
+                    schema=schema,
+                )
+            except ProviderError as exc:
+                if exc.evidence is not None and exc.evidence.output_refused:
+                    self._lower(model_id, mode)
+                raise
+
+    def _lower(self, model_id: str, mode: str) -> None:
+        """A refusal of ``mode``: the model's next calls use the next weaker one."""
+        lower = lower_output(mode)
+        if lower is not None:
+            self.learned_outputs[model_id] = lower
 
     async def call_with_fallback(
         self,
@@ -216,6 +260,8 @@ class Registry:
         system_prompt: str,
         user_prompt: str,
         accept: Callable[[str], T] | None = None,
+        *,
+        schema: Mapping[str, Any] | None = None,
     ) -> CallResult[T]:
         """Call the model, falling back once to its configured fallback (design §1).
 
@@ -225,6 +271,8 @@ class Registry:
             user_prompt: The user message.
             accept: Returns the parsed value or raises to reject the reply; a rejection
                 triggers the fallback like any other failure.
+            schema: The reply's JSON Schema for ``json_schema`` mode; by default the one
+                ``accept`` declares (``scoreline.llm.output.reply_schema_of``).
 
         Returns:
             The result with text, value, ``used_fallback``, ``answered_by`` and attempts.
@@ -238,8 +286,10 @@ class Registry:
         fallback_id = self.fallback_for(model_id)
         skip = fallback_id is not None and await self.cooldown.in_cooldown(model_id)
 
+        shape = schema if schema is not None else reply_schema_of(accept)
+
         async def one_call(target: str) -> Reply:
-            return await self.call(target, system_prompt, user_prompt)
+            return await self.call(target, system_prompt, user_prompt, schema=shape)
 
         check = _redacting(accept, self._secrets) if accept is not None else None
         try:

@@ -123,7 +123,8 @@ async def _run_models(
     config: Config, plan: PredictPlan, progress: ProgressFn | None
 ) -> list[ModelOutcome]:
     context = plan_context(plan)
-    async with Registry(config, cooldown=SnapshotCooldown(plan.cooling)) as registry:
+    cooldown = SnapshotCooldown(plan.cooling)
+    async with Registry(config, cooldown=cooldown, outputs=plan.outputs) as registry:
         forecasters = build_forecasters(config, registry)
 
         async def one(model_id: str) -> ModelOutcome:

@@ -27,7 +27,16 @@ from typing import Any
 from scoreline.llm import extract_json_span, strip_thinking
 from scoreline.tendency import tendency_of
 
-__all__ = ["MAX_GOALS", "ReplyParseError", "Score", "make_accept", "parse_score", "parse_scores"]
+__all__ = [
+    "MAX_GOALS",
+    "REJECTION_KINDS",
+    "ReplyParseError",
+    "Score",
+    "make_accept",
+    "parse_score",
+    "parse_scores",
+    "reply_schema",
+]
 
 MAX_GOALS = 20
 _ID_KEYS = ("match_id", "matchId", "matchID", "id", "match")
@@ -56,8 +65,25 @@ def _quote(value: Any) -> str:
     return cut + "…"
 
 
+NO_SCORE = "no score found"
+NOT_WHOLE = "not a whole number"
+OUT_OF_RANGE = "goals out of range"
+OTHER_MATCH = "no score for this match"
+CONFLICTING = "conflicting scores"
+REJECTION_KINDS = (NO_SCORE, NOT_WHOLE, OUT_OF_RANGE, OTHER_MATCH, CONFLICTING)
+"""The stable kinds of rejection: an attempt's parse verdict, grouped by ``parse-stats``."""
+
+
 class ReplyParseError(ValueError):
-    """The reply holds no valid score for the asked match; the message says why."""
+    """The reply holds no valid score for the asked match; the message says why.
+
+    ``kind`` is one of ``REJECTION_KINDS``: stable, so rejections can be counted by it, while
+    the message names the field and the value.
+    """
+
+    def __init__(self, message: str, kind: str = NO_SCORE) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +102,7 @@ class Score:
 
 def _goals(value: Any, field: str) -> int:
     if isinstance(value, bool):
-        raise ReplyParseError(f"{field}: a boolean is not a score")
+        raise ReplyParseError(f"{field}: a boolean is not a score", NOT_WHOLE)
     if isinstance(value, int):
         goals = value
     elif isinstance(value, float) and value.is_integer():
@@ -84,9 +110,9 @@ def _goals(value: Any, field: str) -> int:
     elif isinstance(value, str) and value.strip().isdigit():
         goals = int(value.strip())
     else:
-        raise ReplyParseError(f"{field}: {_quote(value)} is not a whole number")
+        raise ReplyParseError(f"{field}: {_quote(value)} is not a whole number", NOT_WHOLE)
     if not 0 <= goals <= MAX_GOALS:
-        raise ReplyParseError(f"{field}: {goals} is outside 0-{MAX_GOALS}")
+        raise ReplyParseError(f"{field}: {goals} is outside 0-{MAX_GOALS}", OUT_OF_RANGE)
     return goals
 
 
@@ -190,17 +216,60 @@ def parse_score(text: str, match_id: str) -> Score:
         more = f" and {len(others) - _QUOTED_IDS} more" if len(others) > _QUOTED_IDS else ""
         raise ReplyParseError(
             f"no score for match {match_id}"
-            + (f" (reply names {named_ids}{more})" if others else "")
+            + (f" (reply names {named_ids}{more})" if others else ""),
+            OTHER_MATCH,
         )
     if len({(s.home, s.away) for s in named}) > 1:
-        raise ReplyParseError(f"conflicting scores for match {match_id}")
+        raise ReplyParseError(f"conflicting scores for match {match_id}", CONFLICTING)
     return Score(named[0].home, named[0].away, match_id)
 
 
-def make_accept(match_id: str) -> Any:
-    """An ``accept`` function for ``Registry.call_with_fallback`` that parses this match."""
+def reply_schema(*, probabilities: bool = False) -> dict[str, Any]:
+    """The JSON Schema of the reply the system prompt asks for (strict: every key required).
 
-    def accept(text: str) -> Score:
-        return parse_score(text, match_id)
+    Goals are integers 0-20; with ``probabilities`` each entry also carries ``home_win``,
+    ``draw`` and ``away_win`` between 0 and 1.
+    """
+    goals = {"type": "integer", "minimum": 0, "maximum": MAX_GOALS}
+    entry: dict[str, Any] = {
+        "match_id": {"type": "string"},
+        "home_score": goals,
+        "away_score": goals,
+    }
+    if probabilities:
+        entry |= {k: {"type": "number", "minimum": 0, "maximum": 1} for k in _PROBABILITIES}
+    item = {
+        "type": "object",
+        "properties": entry,
+        "required": list(entry),
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "properties": {"predictions": {"type": "array", "items": item}},
+        "required": ["predictions"],
+        "additionalProperties": False,
+    }
 
-    return accept
+
+_PROBABILITIES = ("home_win", "draw", "away_win")
+
+
+class _Accept:
+    """Parses one match's score; declares the reply's schema for ``json_schema`` mode."""
+
+    def __init__(self, match_id: str, json_schema: dict[str, Any]) -> None:
+        self.match_id = match_id
+        self.json_schema = json_schema
+
+    def __call__(self, text: str) -> Score:
+        return parse_score(text, self.match_id)
+
+
+def make_accept(match_id: str, *, probabilities: bool = False) -> Any:
+    """An ``accept`` function for ``Registry.call_with_fallback`` that parses this match.
+
+    It carries ``json_schema`` (``reply_schema``), which the registry sends to a model whose
+    output mode is ``json_schema``.
+    """
+    return _Accept(match_id, reply_schema(probabilities=probabilities))

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from scoreline.config import Config
 from scoreline.errors import ScorelineError
 from scoreline.predict.prompt import FixtureInfo, build_context, render_prompt
 from scoreline.scoring import PastResult
-from scoreline.store import Database, ModelRow, StoredMatch, read_batch_inputs
+from scoreline.store import Database, ModelRow, StoredMatch, learned_outputs, read_batch_inputs
 
-__all__ = ["PredictPlan", "PredictRefusedError", "load_plan", "model_rows"]
+__all__ = ["PredictPlan", "PredictRefusedError", "learned_modes", "load_plan", "model_rows"]
 
 
 class PredictRefusedError(ScorelineError):
@@ -33,6 +33,8 @@ class PredictPlan:
     after_kickoff: bool
     answered_before: int = 0
     """Active models that predicted the match in an earlier job (the health rule's count)."""
+    outputs: dict[str, str] = field(default_factory=dict)
+    """Output modes the store learned (probed, or lowered after a refusal), by model id."""
 
 
 def model_rows(config: Config) -> list[ModelRow]:
@@ -120,4 +122,10 @@ def load_plan(
         cooling=set(inputs.cooling),
         after_kickoff=now >= fixture.kickoff_at,
         answered_before=sum(m in inputs.done for m in active),
+        outputs=learned_modes(db),
     )
+
+
+def learned_modes(db: Database) -> dict[str, str]:
+    """The output modes the store learned, by model id: ``Registry(outputs=...)`` of a job."""
+    return {m: row.output for m, row in learned_outputs(db).items() if row.output is not None}

@@ -9,6 +9,7 @@ context always gives the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,15 +17,27 @@ from datetime import datetime
 from scoreline.scoring import PastResult
 
 __all__ = [
+    "PROMPT_VERSION",
     "SYSTEM_PROMPT",
     "FixtureInfo",
     "MatchContext",
     "PastResult",
     "TeamStanding",
     "build_context",
+    "prompt_sha256",
     "render_prompt",
     "sample_context",
 ]
+
+PROMPT_VERSION = "1"
+"""Changes whenever ``SYSTEM_PROMPT`` or ``render_prompt`` would send other words: each
+attempt records it beside the SHA-256 of the exact text sent."""
+
+
+def prompt_sha256(text: str) -> str:
+    """The hex SHA-256 of a prompt's UTF-8 text: its key in the store's ``prompts`` table."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
 
 SYSTEM_PROMPT = """\
 You are an expert football analyst taking part in a score-prediction league.

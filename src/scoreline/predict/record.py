@@ -3,6 +3,9 @@
 The new predictions (``ON CONFLICT DO NOTHING``), one attempt row per provider call, the
 model health those calls imply and the match's quotas recomputed from all of its
 predictions. Nothing is written about cooldowns: the store derives them from the attempts.
+Each attempt row carries its evidence (``llm.Evidence``): the reply as received, its parse
+verdict, the prompt's version and hash (the text stored once), and a refused output mode,
+which lowers the model's learned mode for its next calls.
 When most models failed on the match itself (``scoreline.health.match_at_fault``), their
 failures are recorded with the reason and do not count toward auto-disabling them.
 """
@@ -13,12 +16,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from scoreline.config import Config
 from scoreline.health import MODEL_SPECIFIC_ERRORS, match_at_fault
-from scoreline.llm import Attempt
+from scoreline.llm import Attempt, Evidence, lower_output
 from scoreline.predict.parse import Score
 from scoreline.predict.plan import PredictPlan
+from scoreline.predict.prompt import PROMPT_VERSION, prompt_sha256
 from scoreline.scoring import match_quotas
 from scoreline.store import (
     Database,
@@ -124,7 +129,29 @@ def _attempt(
         completion_tokens=a.completion_tokens,
         created_at=now,
         uncounted_reason=reason if uncounted else None,
+        **_evidence(a.evidence),
     )
+
+
+def _evidence(evidence: Evidence | None) -> dict[str, Any]:
+    """The attempt's evidence columns: the reply, its verdict, the prompt and its hash."""
+    if evidence is None:
+        return {}
+    prompt = evidence.prompt
+    lowered = lower_output(evidence.output_mode or "") if evidence.output_refused else None
+    return {
+        "reply_text": evidence.reply_text,
+        "parse_verdict": evidence.verdict,
+        "parse_reason": evidence.reason,
+        "served_model": evidence.served_model,
+        "request_id": evidence.request_id,
+        "finish_reason": evidence.finish_reason,
+        "output_mode": evidence.output_mode,
+        "prompt_version": PROMPT_VERSION if prompt is not None else None,
+        "prompt_sha256": prompt_sha256(prompt) if prompt is not None else None,
+        "prompt_text": prompt,
+        "output_lowered": lowered,
+    }
 
 
 def _primary_attempt(outcome: ModelOutcome) -> Attempt | None:

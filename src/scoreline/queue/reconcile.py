@@ -17,13 +17,14 @@ from datetime import datetime, timedelta
 from scoreline.config import Config
 from scoreline.store import (
     Database,
+    clear_reply_texts,
     disabled_model_ids,
     due_matches,
     matches_to_score,
     predicted_model_ids,
 )
 
-__all__ = ["ReconcileReport", "reconcile"]
+__all__ = ["ReconcileReport", "reconcile", "sweep_retention"]
 
 
 @dataclass
@@ -56,3 +57,13 @@ def reconcile(
     for match_id in report.score:
         enqueue_score(match_id)
     return report
+
+
+def sweep_retention(db: Database, config: Config, *, now: datetime) -> int:
+    """Clear reply texts older than ``[retention] attempt_text_days``; rows and counts stay.
+
+    Returns:
+        How many texts were cleared.
+    """
+    before = now - timedelta(days=config.retention.attempt_text_days)
+    return clear_reply_texts(db, before=before)

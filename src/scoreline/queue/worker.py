@@ -4,17 +4,21 @@ The sweep runs every ``schedule.reconcile_every_s``, and every
 ``schedule.near_kickoff_every_s`` while a match in the predict window still lacks
 predictions: a job lost with a killed worker is enqueued again within seconds of its lease
 expiring, well before kick-off. While the queue is unreachable the sweep and the consumer
-wait at one ``QueueGate``, which backs off and reports one line per step.
+wait at one ``QueueGate``, which backs off and reports one line per step. Once an hour the
+same thread clears reply texts older than ``[retention] attempt_text_days``.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from datetime import UTC, datetime
 
 from scoreline.config import Config, ScheduleConfig
 from scoreline.queue.backend import describe_queue_url
 from scoreline.queue.gate import QUEUE_DOWN, GatedConsumer, QueueGate
+from scoreline.queue.reconcile import sweep_retention
 from scoreline.queue.tasks import JobQueue
 
 __all__ = ["next_sweep_in", "run_worker"]
@@ -22,6 +26,9 @@ __all__ = ["next_sweep_in", "run_worker"]
 log = logging.getLogger("scoreline.queue")
 GATE_CLOSED_WAIT_S = 1.0
 """How often a sweep waiting for the queue looks again (it runs as soon as it is back)."""
+RETENTION_EVERY_S = 3600.0
+"""How often old reply texts are cleared (``[retention] attempt_text_days``): a day's
+texts age out within the hour, and the sweep never costs every reconcile a scan."""
 
 
 def next_sweep_in(schedule: ScheduleConfig, *, missing: bool) -> float:
@@ -48,8 +55,23 @@ def _sweep_once(queue: JobQueue, gate: QueueGate) -> float:
     return next_sweep_in(schedule, missing=bool(report.predict))
 
 
+def _retention_once(queue: JobQueue) -> None:
+    """Clear old reply texts; a failure is one line, tried again at the next turn."""
+    try:
+        cleared = sweep_retention(queue.db, queue.config, now=datetime.now(UTC))
+    except Exception as exc:  # the database may be down: the reconcile sweep says so too
+        log.warning("retention sweep failed (%s)", type(exc).__name__)
+        return
+    if cleared:
+        log.info("retention: cleared %d reply texts", cleared)
+
+
 def _sweep_forever(queue: JobQueue, gate: QueueGate, stop: threading.Event) -> None:
+    next_retention = 0.0
     while not stop.is_set():
+        if time.monotonic() >= next_retention:
+            next_retention = time.monotonic() + RETENTION_EVERY_S
+            _retention_once(queue)
         stop.wait(_sweep_once(queue, gate))
 
 

@@ -29,7 +29,14 @@ class FaultMode(StrEnum):
     Most are failures a client must survive (they trigger a fallback); `echo_auth` and
     `echo_key` are failures that also put the caller's key where an error quotes it; `think`,
     `reasoning_only` and `no_usage` are valid answers in unusual shapes that reply
-    handlers and token accounting must cope with.
+    handlers and token accounting must cope with; `no_json_schema` and `no_response_format`
+    are servers that support fewer output modes.
+
+    A model's own misbehaviour (`prose`, `think`, `out_of_range`) meets the request's
+    `response_format` as on a server that constrains decoding: under `json_schema` the answer
+    follows the schema; under `json_object` prose comes wrapped in a JSON object (a think
+    block before the JSON still passes, as reasoning servers let it); without one it is as
+    the fault says.
     """
 
     STATUS = "status"
@@ -60,6 +67,13 @@ class FaultMode(StrEnum):
     """Answer 200 with a proxy's HTML error page that echoes the `Authorization` header."""
     ECHO_KEY = "echo_key"
     """Answer 200 with a reply naming the request's API key as its match id (rejected)."""
+    NO_JSON_SCHEMA = "no_json_schema"
+    """Refuse a `json_schema` response_format with a 400 naming it, honour `json_object`
+    (as llama.cpp's server does); a request without response_format is answered."""
+    NO_RESPONSE_FORMAT = "no_response_format"
+    """Refuse any response_format with a 400 naming it; plain requests are answered."""
+    OTHER_MODEL = "other_model"
+    """Answer normally, but name another model in the body (a provider serving a substitute)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -178,8 +178,40 @@ def echo_key_answer(authorization: str) -> str:
     return f"My key is {key}; you sent {authorization}.\n" + json.dumps({"predictions": [entry]})
 
 
+def format_kind(response_format: Any) -> str | None:
+    """The `type` of a request's response_format (`json_schema`, `json_object`), if any."""
+    if isinstance(response_format, dict) and isinstance(response_format.get("type"), str):
+        return str(response_format["type"])
+    return None
+
+
+def _refusal(mode: FaultMode | None, kind: str | None) -> Reply | None:
+    """The 400 a server that lacks this output mode answers, naming response_format."""
+    if kind is None:
+        return None
+    refused = (mode is FaultMode.NO_JSON_SCHEMA and kind == "json_schema") or (
+        mode is FaultMode.NO_RESPONSE_FORMAT
+    )
+    if not refused:
+        return None
+    return error_reply(400, f"response_format of type {kind!r} is not supported by this server")
+
+
+def _constrained(mode: FaultMode | None, kind: str | None) -> FaultMode | None:
+    """The misbehaviour left once decoding is constrained to the requested format."""
+    return None if kind == "json_schema" and mode in _SHAPED else mode
+
+
+_SHAPED = (FaultMode.PROSE, FaultMode.THINK, FaultMode.OUT_OF_RANGE)
+
+
 def chat_reply(
-    fault: Fault | None, *, model: str, prompt: str, authorization: str = ""
+    fault: Fault | None,
+    *,
+    model: str,
+    prompt: str,
+    authorization: str = "",
+    response_format: Any = None,
 ) -> Reply | Action:
     """Answer a chat completion request, normally or as the applied `fault` dictates.
 
@@ -188,8 +220,14 @@ def chat_reply(
         model: The requested model name.
         prompt: The text of every message.
         authorization: The request's `Authorization` header, which the echo faults repeat.
+        response_format: The request's `response_format`, which shapes or refuses the reply.
     """
+    kind = format_kind(response_format)
     mode = fault.mode if fault is not None else None
+    refusal = _refusal(mode, kind)
+    if refusal is not None:
+        return refusal
+    mode = _constrained(mode, kind)
     if mode in _FIXED:
         return _FIXED[mode]
     if mode is FaultMode.ECHO_AUTH:
@@ -200,8 +238,12 @@ def chat_reply(
     if fault is not None and mode is FaultMode.STATUS:
         return error_reply(fault.status_code, f"{_message_for(fault.status_code)} (sandbox fault)")
     answer = answer_text(model, find_match_ids(prompt), out_of_range=mode is FaultMode.OUT_OF_RANGE)
+    if mode is FaultMode.PROSE and kind == "json_object":
+        answer, mode = json.dumps({"answer": PROSE_ANSWER}), None
     body = _answer_body(mode, model=model, prompt=prompt, answer=answer)
-    return json_reply(200, body)
+    if mode is FaultMode.OTHER_MODEL:
+        body["model"] = f"{model}-substitute"
+    return json_reply(200, body, headers=(("x-request-id", f"req-{secrets.token_hex(8)}"),))
 
 
 def _message_for(status: int) -> str:

@@ -83,7 +83,11 @@ class Router:
             await asyncio.sleep(delay)
         authorization = request.headers.get("authorization", "")
         return chat_reply(
-            fault, model=model, prompt=prompt_text(messages), authorization=authorization
+            fault,
+            model=model,
+            prompt=prompt_text(messages),
+            authorization=authorization,
+            response_format=payload.get("response_format"),
         )
 
     def _list_models(self, request: Request) -> Reply:

@@ -10,7 +10,8 @@ a session or an ORM row; a ``SQLAlchemyError`` reaches callers as ``DatabaseErro
 are named for the data they own: ``matches``, ``predictions``, ``attempts``, ``models`` (and
 health), ``leases``, ``points`` and ``scores``; ``batches`` reads and records a predict job's
 batch across them; ``attempt_stats`` and ``listings`` are the read-only aggregates and
-listings the reports show.
+listings the reports show; ``evidence`` reads what each call answered and ``outputs`` keeps
+the prompts sent and each model's learned output mode.
 """
 
 from scoreline.store.attempt_stats import (
@@ -38,6 +39,13 @@ from scoreline.store.errors import (
     StoreError,
     UnknownMatchError,
     UnknownModelError,
+)
+from scoreline.store.evidence import (
+    AttemptRecord,
+    ParseStats,
+    clear_reply_texts,
+    list_attempts,
+    parse_stats,
 )
 from scoreline.store.leases import release_lease, renew_lease, take_lease
 from scoreline.store.listings import (
@@ -70,6 +78,7 @@ from scoreline.store.models import (
     list_models,
     sync_models,
 )
+from scoreline.store.outputs import LearnedOutput, learned_outputs, record_output, stored_prompt
 from scoreline.store.points import PointsRow, Settled, Settlement, SettleRule, settle_match
 from scoreline.store.predictions import (
     VOIDING_STATUSES,
@@ -92,6 +101,7 @@ from scoreline.store.tables import (
     Model,
     Prediction,
     PredictionAttempt,
+    StoredPrompt,
     UTCDateTime,
 )
 
@@ -102,6 +112,7 @@ __all__ = [
     "RESULTS",
     "VOIDING_STATUSES",
     "AttemptCounts",
+    "AttemptRecord",
     "Base",
     "BatchInputs",
     "BatchRecord",
@@ -112,6 +123,7 @@ __all__ = [
     "ImportReport",
     "LatencyRow",
     "LeaderboardFilters",
+    "LearnedOutput",
     "ListedPrediction",
     "Match",
     "MatchImportError",
@@ -122,6 +134,7 @@ __all__ = [
     "ModelTotals",
     "NewAttempt",
     "NewPrediction",
+    "ParseStats",
     "PointsRow",
     "Prediction",
     "PredictionAttempt",
@@ -136,11 +149,13 @@ __all__ = [
     "StoreError",
     "StoredMatch",
     "StoredModel",
+    "StoredPrompt",
     "UTCDateTime",
     "UnknownMatchError",
     "UnknownModelError",
     "attempt_counts",
     "bundled_matches_path",
+    "clear_reply_texts",
     "count_predictions",
     "disabled_model_ids",
     "due_matches",
@@ -154,23 +169,28 @@ __all__ = [
     "insert_attempts",
     "insert_predictions",
     "leaderboard_totals",
+    "learned_outputs",
+    "list_attempts",
     "list_models",
     "list_recent_matches",
     "match_states",
     "matches_to_score",
     "normalize_url",
+    "parse_stats",
     "predicted_model_ids",
     "prediction_results",
     "primary_calls",
     "read_batch_inputs",
     "read_matches_csv",
     "record_batch",
+    "record_output",
     "release_lease",
     "renew_lease",
     "result_of",
     "reveal_results",
     "set_match_quotas",
     "settle_match",
+    "stored_prompt",
     "sync_models",
     "take_lease",
     "upsert_matches",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from scoreline.health import PrimaryCall
 from scoreline.store.db import Database
+from scoreline.store.outputs import add_prompts, lower_refused_outputs
 from scoreline.store.tables import PredictionAttempt
 
 __all__ = ["NewAttempt", "insert_attempts", "primary_calls"]
@@ -56,6 +57,28 @@ class NewAttempt:
     """When the call was made (aware UTC)."""
     uncounted_reason: str | None = None
     """Why its failure does not count toward auto-disable (``scoreline.health``)."""
+    reply_text: str | None = None
+    """The reply as received, keys masked, at most 16 KiB (``llm.Evidence``)."""
+    parse_verdict: str | None = None
+    """``ok`` or the stable kind of rejection; ``None`` when no reply was parsed."""
+    parse_reason: str | None = None
+    """Why the reply was rejected."""
+    served_model: str | None = None
+    """The model the provider says answered."""
+    request_id: str | None = None
+    """The provider's request id."""
+    finish_reason: str | None = None
+    """``stop``, ``length`` ..."""
+    output_mode: str | None = None
+    """The output mode the request was sent with."""
+    prompt_version: str | None = None
+    """``scoreline.predict.PROMPT_VERSION`` when the call was made."""
+    prompt_sha256: str | None = None
+    """SHA-256 of ``prompt_text``."""
+    prompt_text: str | None = None
+    """The exact prompt sent; stored once per hash in ``prompts``, not in the attempt row."""
+    output_lowered: str | None = None
+    """The server refused the output mode: the called model's next calls use this one."""
 
     @property
     def is_own_primary_call(self) -> bool:
@@ -63,11 +86,27 @@ class NewAttempt:
         return not self.is_fallback and self.called_model_id == self.model_id
 
 
+_NOT_COLUMNS = ("prompt_text", "output_lowered")
+
+
 def add_attempts(session: Session, rows: Sequence[NewAttempt]) -> int:
-    """Insert attempt rows in the caller's transaction; returns how many."""
+    """Insert attempt rows in the caller's transaction; returns how many.
+
+    What the calls teach is recorded with them: each distinct prompt text once in
+    ``prompts``, and a refused output mode lowers the called model's learned mode.
+    """
     if rows:
-        session.execute(insert(PredictionAttempt), [asdict(row) for row in rows])
+        session.execute(insert(PredictionAttempt), [_columns(row) for row in rows])
+        add_prompts(session, rows)
+        lower_refused_outputs(session, rows)
     return len(rows)
+
+
+def _columns(row: NewAttempt) -> dict[str, Any]:
+    values = asdict(row)
+    for name in _NOT_COLUMNS:
+        values.pop(name)
+    return values
 
 
 def insert_attempts(db: Database, rows: Sequence[NewAttempt]) -> int:

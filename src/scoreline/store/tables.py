@@ -37,6 +37,7 @@ __all__ = [
     "Model",
     "Prediction",
     "PredictionAttempt",
+    "StoredPrompt",
     "UTCDateTime",
     "utc_now",
 ]
@@ -163,6 +164,12 @@ class Model(Base):
     health_reset_attempt_id: Mapped[int | None]
     """The last attempt id when an operator re-enabled the model: calls up to it no longer
     count toward auto-disable."""
+    output_probed: Mapped[str | None]
+    """The output mode learned for the model: found by ``models probe``, or lowered after
+    the server refused a mode (``scoreline.llm.output``); configuration wins over it."""
+    output_probed_at: Mapped[datetime | None]
+    output_note: Mapped[str | None]
+    """Why the mode is what it is (the probe's findings, or the refusal's status and body)."""
 
 
 class Prediction(Base):
@@ -221,6 +228,7 @@ class PredictionAttempt(Base):
     __table_args__ = (
         Index("ix_prediction_attempts_model_id_created_at", "model_id", "created_at"),
         Index("ix_prediction_attempts_match_id", "match_id"),
+        Index("ix_prediction_attempts_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -239,6 +247,33 @@ class PredictionAttempt(Base):
     uncounted_reason: Mapped[str | None]
     """Why this failure does not count toward auto-disabling the model (``None``: it counts,
     if it is the model's own kind of failure)."""
+    reply_text: Mapped[str | None]
+    """The reply as received (or an HTTP error's body), keys masked, at most 16 KiB; cleared
+    after ``[retention] attempt_text_days``."""
+    parse_verdict: Mapped[str | None]
+    """``ok``, or the stable kind of rejection; ``None`` when no reply reached the parser."""
+    parse_reason: Mapped[str | None]
+    """Why the reply was rejected, specifically."""
+    served_model: Mapped[str | None]
+    """The model the provider says answered."""
+    request_id: Mapped[str | None]
+    finish_reason: Mapped[str | None]
+    output_mode: Mapped[str | None]
+    """``json_schema``, ``json_object`` or ``text``: how the request asked for its reply."""
+    prompt_version: Mapped[str | None]
+    prompt_sha256: Mapped[str | None]
+    """Key of the exact prompt text in ``prompts``."""
+
+
+class StoredPrompt(Base):
+    """A prompt text as sent, stored once per distinct SHA-256."""
+
+    __tablename__ = "prompts"
+
+    sha256: Mapped[str] = mapped_column(primary_key=True)
+    version: Mapped[str]
+    text: Mapped[str]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class JobLock(Base):

@@ -1,13 +1,24 @@
-"""Admin JSON API, behind the bearer token: fallback statistics, model health, the queue."""
+"""Admin JSON API, behind the bearer token: fallback statistics, model health, the queue,
+and the evidence: a model's last calls with their replies, and how readable replies were."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from pydantic import BaseModel
 
+from scoreline.redaction import redact
 from scoreline.report import fallback_stats, model_health, model_health_of
-from scoreline.store import UnknownModelError, enable_model
+from scoreline.store import (
+    UnknownModelError,
+    enable_model,
+    learned_outputs,
+    list_attempts,
+    parse_stats,
+)
 from scoreline.web.api import ERROR_RESPONSES, SinceQuery, UntilQuery
 from scoreline.web.auth import require_admin
 from scoreline.web.deps import (
@@ -15,6 +26,7 @@ from scoreline.web.deps import (
     QueueUnavailableError,
     app_state,
     fallback_window,
+    filter_window,
     read_queue,
 )
 from scoreline.web.schemas import (
@@ -28,7 +40,80 @@ from scoreline.web.schemas import (
     without_secrets,
 )
 
-__all__ = ["router"]
+__all__ = ["AttemptOut", "ParseStatsOut", "model_evidence", "router"]
+
+
+class AttemptOut(BaseModel):
+    """One provider call with what came back (keys masked)."""
+
+    id: int
+    created_at: datetime
+    match_id: str | None
+    model_id: str
+    called_model_id: str
+    provider: str
+    is_fallback: bool
+    ok: bool
+    error_class: str | None
+    http_status: int | None
+    latency_ms: float
+    parse_verdict: str | None
+    parse_reason: str | None
+    served_model: str | None
+    request_id: str | None
+    finish_reason: str | None
+    output_mode: str | None
+    prompt_version: str | None
+    prompt_sha256: str | None
+    reply_text: str | None
+
+
+class ParseStatsOut(BaseModel):
+    """How readable one model's replies were."""
+
+    model_id: str
+    attempts: int
+    replies: int
+    parsed: int
+    empty: int
+    unparseable: dict[str, int]
+    share: float
+
+
+def _attempt_rows(
+    state: AppState, model_id: str, *, failed: bool, limit: int
+) -> list[dict[str, Any]]:
+    """The model's last calls as plain rows, texts redacted again for rows stored earlier."""
+    secrets = served_secrets(state.config)
+    rows = [
+        asdict(a) for a in list_attempts(state.db, model_id=model_id, failed=failed, limit=limit)
+    ]
+    for row in rows:
+        for key in ("reply_text", "parse_reason"):
+            if row[key] is not None:
+                row[key] = redact(row[key], secrets)
+    return rows
+
+
+def model_evidence(state: AppState, model_id: str, *, limit: int = 20) -> dict[str, Any] | None:
+    """A model's health, learned output mode, reply statistics and last failures.
+
+    Returns:
+        The data of ``/admin/models/{id}``, or ``None`` when the store has no such model.
+    """
+    now = state.clock()
+    health = model_health_of(state.db, model_id, now=now, cooldown=state.config.cooldown)
+    if health is None:
+        return None
+    stats = {s.model_id: s.as_dict() for s in parse_stats(state.db)}
+    learned = learned_outputs(state.db).get(model_id)
+    return {
+        "model": with_status(health, served_secrets(state.config)),
+        "output": asdict(learned) if learned is not None else None,
+        "parse": stats.get(model_id),
+        "failures": _attempt_rows(state, model_id, failed=True, limit=limit),
+    }
+
 
 router = APIRouter(
     prefix="/api/admin",
@@ -109,3 +194,27 @@ def queue(state: AppState = Depends(app_state)) -> dict[str, Any]:
             if isinstance(job, dict)
         ],
     }
+
+
+@router.get(
+    "/models/{model_id}/attempts",
+    response_model=list[AttemptOut],
+    summary="A model's last calls with their replies",
+)
+def model_attempts(
+    model_id: Annotated[str, Path(description="The model id (asked for, or called).")],
+    state: AppState = Depends(app_state),
+    failed: Annotated[bool, Query(description="Only calls with no accepted answer.")] = True,
+    limit: Annotated[int, Query(ge=1, le=200, description="At most this many.")] = 20,
+) -> list[dict[str, Any]]:
+    """The model's calls, newest first, each with its reply text and parse verdict."""
+    return _attempt_rows(state, model_id, failed=failed, limit=limit)
+
+
+@router.get("/parse-stats", response_model=list[ParseStatsOut], summary="Readable replies")
+def parse_statistics(
+    state: AppState = Depends(app_state), since: SinceQuery = None
+) -> list[dict[str, Any]]:
+    """Per model: replies parsed, empty, unparseable by verdict, and the unusable share."""
+    start, _ = filter_window(since, None)
+    return [s.as_dict() for s in parse_stats(state.db, since=start)]

@@ -1,8 +1,9 @@
 """The dashboard: server-rendered pages (Jinja2), no JavaScript framework.
 
 ``/`` the leaderboard with its filters, ``/matches/{id}`` one match, ``/admin`` fallback
-statistics, model health (with a re-enable button) and the queue, behind a signed admin
-session (``web.auth``): signing in sets it, signing out revokes it.
+statistics, model health (with a re-enable button) and the queue, ``/admin/models/{id}`` a
+model's last failures with the replies that came back, behind a signed admin session
+(``web.auth``): signing in sets it, signing out revokes it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from scoreline.report import (
     recent_matches,
 )
 from scoreline.store import UnknownModelError, enable_model
+from scoreline.web.admin_api import model_evidence
 from scoreline.web.auth import (
     ADMIN_TOKEN_ENV,
     COOKIE_NAME,
@@ -239,6 +241,20 @@ async def admin_logout(request: Request) -> Response:
     response = RedirectResponse("/admin", status_code=303)
     response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="strict")
     return response
+
+
+@router.get("/admin/models/{model_id}")
+def admin_model_page(
+    model_id: str, request: Request, state: AppState = Depends(app_state)
+) -> Response:
+    """One model: health, output mode, how readable its replies were, its last failures."""
+    gate = _admin_gate(request)
+    if gate is not None:
+        return gate
+    evidence = model_evidence(state, model_id)
+    if evidence is None:
+        return _message(request, "Model not found", "There is no model with this id.", 404)
+    return _page(request, "admin_model.html", {"active": "admin", **evidence})
 
 
 @router.post("/admin/models/{model_id}/enable")
