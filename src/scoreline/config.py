@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +27,7 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from scoreline.config_checks import check_catalog
 from scoreline.errors import ScorelineError
 from scoreline.sources.config import SourceConfig
 
@@ -347,46 +348,6 @@ def _validate(data: dict[str, Any], source: str) -> Config:
     if problems:
         raise ConfigError("\n".join(f"{source}: {p}" for p in problems))
     return config
-
-
-def check_catalog(config: Config) -> Iterable[str]:
-    """Yield every problem of the model list and fallback map, each naming its entries."""
-    seen: set[str] = set()
-    for model in config.models:
-        if model.id in seen:
-            yield f"models: duplicate id {model.id!r}"
-        seen.add(model.id)
-        if model.provider not in config.providers:
-            yield f"models.{model.id}.provider: unknown provider {model.provider!r}"
-        elif (provider := config.providers[model.provider]).needs_endpoint and not (
-            provider.base_url
-        ):
-            yield f"providers.{model.provider}.base_url: missing"
-    fallbacks = {m.id: m.fallback for m in config.models if m.fallback is not None}
-    for model_id, target in fallbacks.items():
-        if target == model_id:
-            yield f"models.{model_id}.fallback: a model cannot be its own fallback"
-        elif target not in seen:
-            yield f"models.{model_id}.fallback: unknown model {target!r}"
-    yield from _cycles(fallbacks)
-
-
-def _cycles(fallbacks: Mapping[str, str]) -> Iterable[str]:
-    reported: set[frozenset[str]] = set()
-    for start in fallbacks:
-        path: list[str] = []
-        node = start
-        while node in fallbacks and node not in path:
-            path.append(node)
-            node = fallbacks[node]
-        if node not in path:
-            continue
-        cycle = path[path.index(node) :]
-        if len(cycle) < 2 or frozenset(cycle) in reported:
-            continue
-        reported.add(frozenset(cycle))
-        chain = " -> ".join([*cycle, cycle[0]])
-        yield f"models.{cycle[0]}.fallback: fallback cycle {chain}"
 
 
 def resolve_path(path: str | Path | None) -> Path | None:
