@@ -3,11 +3,13 @@
 Usage::
 
     .venv/bin/python bench/backtest.py [--season 2024-25] [--competition E0] [--dir DIR]
-                                       [--models ID ...] [--limit N]
+                                       [--models ID ...] [--limit N] [--all-seasons]
 
 Starts from an empty backtest database (a fresh folder unless ``--dir`` is given, whose
 database is then deleted first), replays the season, prints the wall time and the
 leaderboard, then replays it again to show that a resumed run has nothing left to do.
+``--all-seasons`` replays every season of the bundled file instead, one after the other in
+one process (the whole history), and prints each season's time and the total.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from rich.table import Table
 
 from scoreline.backtest import run_backtest
 from scoreline.config import load_config
+from scoreline.store import bundled_matches_path, read_matches_csv
 
 
 def _table(result: object) -> Table:
@@ -42,6 +45,31 @@ def _table(result: object) -> Table:
     return table
 
 
+def _all_seasons(args: argparse.Namespace, console: Console) -> None:
+    """Replay every season of the bundled file in one process and print the times."""
+    config = load_config()
+    records = read_matches_csv(bundled_matches_path(args.competition))
+    seasons = sorted({r.season for r in records if r.competition == args.competition})
+    total = 0.0
+    with tempfile.TemporaryDirectory() as scratch:
+        for season in seasons:
+            started = time.perf_counter()
+            result = run_backtest(
+                config,
+                competition=args.competition,
+                season=season,
+                directory=args.dir or Path(scratch),
+                models=args.models,
+                max_matches=args.limit,
+            )
+            wall = time.perf_counter() - started
+            total += wall
+            console.print(
+                f"{season}: {result.matches} matches, {result.scored} scored, {wall:.1f} s"
+            )
+    console.print(f"[bold]whole history ({len(seasons)} seasons): {total:.1f} s[/bold]")
+
+
 def main() -> None:
     """Run the season twice (fresh, then resumed) and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -50,8 +78,12 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="Work folder (default: a temporary one).")
     parser.add_argument("--models", nargs="*", help="Model ids (default: reference models).")
     parser.add_argument("--limit", type=int, help="Replay only the first N matches.")
+    parser.add_argument("--all-seasons", action="store_true", help="Replay every season.")
     args = parser.parse_args()
     console = Console()
+    if args.all_seasons:
+        _all_seasons(args, console)
+        return
     config = load_config()
     with tempfile.TemporaryDirectory() as scratch:
         directory = args.dir or Path(scratch)

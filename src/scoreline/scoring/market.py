@@ -9,11 +9,13 @@ the same competition, and to 2-1 when there are too few of those.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal, get_args
 
 import numpy as np
 from numpy.typing import NDArray
 
 from scoreline.scoring.expected import best_score_for_expected_points
+from scoreline.scoring.extras import MissingExtraError
 from scoreline.scoring.goals import (
     fit_poisson_means,
     implied_probabilities,
@@ -22,10 +24,60 @@ from scoreline.scoring.goals import (
 )
 from scoreline.scoring.history import MatchInfo, PastResult, results_before
 
-__all__ = ["market_score_matrix", "predict_market"]
+__all__ = [
+    "DEMARGIN_METHODS",
+    "DemarginMethod",
+    "demargin",
+    "market_score_matrix",
+    "predict_market",
+]
+
+DemarginMethod = Literal["multiplicative", "shin", "power"]
+"""How the bookmaker's margin is taken out of 1X2 odds."""
+DEMARGIN_METHODS: tuple[str, ...] = get_args(DemarginMethod)
+"""The methods ``demargin`` accepts."""
 
 NO_DATA_SCORE = (2, 1)
 """The prediction when neither odds nor enough history exist."""
+
+
+def demargin(
+    odds_home: float,
+    odds_draw: float,
+    odds_away: float,
+    *,
+    method: DemarginMethod = "shin",
+) -> tuple[float, float, float]:
+    """Return the market's ``(p_home, p_draw, p_away)``: 1X2 odds without the margin.
+
+    penaltyblog's implementations (``penaltyblog.implied``): ``multiplicative`` divides each
+    inverse price by their sum; ``shin`` models the margin as the bookmaker's protection
+    against insiders, which takes more off long shots; ``power`` raises the inverse prices
+    to the power that makes them sum to 1, which does the same by another rule. A book
+    without margin (inverse prices summing to 1 or less, a stale price) has no Shin
+    solution and is normalised multiplicatively. The result is renormalised to sum to 1
+    exactly (the root finders stop about 1e-12 short).
+
+    Raises:
+        ValueError: A price is not above 1, or the method is unknown.
+        MissingExtraError: penaltyblog is not installed (``scoreline[reference]``).
+    """
+    if method not in DEMARGIN_METHODS:
+        raise ValueError(f"unknown de-margining method {method!r} ({', '.join(DEMARGIN_METHODS)})")
+    odds = [float(odds_home), float(odds_draw), float(odds_away)]
+    if not all(price > 1.0 for price in odds):
+        raise ValueError(f"decimal odds must be > 1, got {odds}")
+    if method == "shin" and sum(1.0 / price for price in odds) <= 1.0:
+        method = "multiplicative"
+    try:
+        from penaltyblog.implied import calculate_implied
+    except ImportError as exc:
+        raise MissingExtraError(
+            "de-margining odds needs penaltyblog: pip install 'scoreline[reference]'"
+        ) from exc
+    probs = np.asarray(calculate_implied(odds, method=method).probabilities, dtype=float)
+    probs = probs / probs.sum()
+    return (float(probs[0]), float(probs[1]), float(probs[2]))
 
 
 def market_score_matrix(
