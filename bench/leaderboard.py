@@ -46,7 +46,7 @@ PG_MODEL = "'model-' || lpad(m::text, 2, '0')"
 _PREDICTION_COLUMNS = """
     match_id, model_id, predicted_home, predicted_away, predicted_result, status,
     used_fallback, answered_by, after_kickoff, points, points_tendency, points_goal_diff,
-    points_exact, created_at, scored_at"""
+    points_exact, requested_at, created_at, scored_at"""
 
 
 def _prediction_select(
@@ -64,7 +64,7 @@ def _prediction_select(
         CASE WHEN {hit} THEN 2 + r % 5 ELSE 0 END,
         CASE WHEN r < 20 THEN 1 ELSE 0 END,
         CASE WHEN r < 10 THEN 3 ELSE 0 END,
-        {ts}, {ts}
+        {ts}, {ts}, {ts}
     FROM {sequence}"""
 
 

@@ -40,3 +40,26 @@ def test_demo_predicts_scores_and_reports(tmp_path: Path) -> None:
     assert (tmp_path / "demo" / "scoreline.toml").is_file()
     leftover = [t for t in set(threading.enumerate()) - threads_before if t.is_alive()]
     assert leftover == []
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_the_live_demo_predicts_and_scores_a_matchday_from_the_sources_alone(
+    tmp_path: Path,
+) -> None:
+    from scoreline.demo.live import run_live_demo
+    from scoreline.store import Database, predictions_of
+
+    result = run_live_demo(tmp_path)
+    played = [m for m in result.matches if m.status != "postponed"]
+    assert played and all(m.status == "finished" for m in played)
+    assert any(m.status == "postponed" for m in result.matches)  # the stand-in postpones one
+    db = Database(f"sqlite:///{tmp_path / 'scoreline.db'}")
+    try:
+        for match in played:
+            tips = predictions_of(db, [match.id])
+            assert len(tips) >= 10 and all(t.points is not None for t in tips)
+    finally:
+        db.dispose()
+    assert {row["model_id"] for row in result.leaderboard} >= {"ref-market", "ref-dixon-coles"}
+    assert result.requests["fd"] > 0 and result.requests["af"] > 0

@@ -103,6 +103,21 @@ COMMANDS: dict[str, LazyCommand] = {
         "scoreline.commands.sources:sources_standin",
         "Serve stand-ins of football-data.org, API-Football and football-data.co.uk, offline.",
     ),
+    "sync": LazyCommand(
+        "scoreline.commands.sources:sync_command",
+        "Fetch fixtures, results and statuses from every configured source now.",
+    ),
+    "matches": LazyCommand(
+        "scoreline.commands.sources:matches_command",
+        "List the matches the store knows, with their sources and prediction counts.",
+    ),
+    "sources": LazyCommand(
+        "scoreline.commands.sources:sources_command",
+        "Show each configured source: last success, last error, requests today, quota left.",
+    ),
+    "teams": LazyCommand(
+        "scoreline.commands.sources:teams_app", "Team names: the operator's aliases."
+    ),
     "demo": LazyCommand(
         "scoreline.commands.demo:demo",
         "The whole pipeline offline on a real matchday, with injected provider faults.",

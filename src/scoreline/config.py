@@ -25,23 +25,40 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
 from scoreline.config_checks import check_catalog
+from scoreline.config_sections import (
+    ERROR_CLASSES,
+    AlertsConfig,
+    BudgetConfig,
+    CooldownConfig,
+    ErrorClass,
+    HealthConfig,
+    PromptConfig,
+    RetentionConfig,
+    ScheduleConfig,
+    ScoringConfig,
+    Strict,
+)
 from scoreline.errors import ScorelineError
-from scoreline.sources.config import SourceConfig
 
 __all__ = [
+    "ERROR_CLASSES",
     "PROMPT_VARIANTS",
     "REPLY_HANDLERS",
+    "AlertsConfig",
+    "BudgetConfig",
     "Config",
     "ConfigError",
     "ConfigFileError",
     "CooldownConfig",
+    "ErrorClass",
     "HealthConfig",
     "ModelConfig",
     "ProviderConfig",
     "ScheduleConfig",
+    "ScoringConfig",
     "load_config",
 ]
 
@@ -61,11 +78,7 @@ class ConfigError(ScorelineError):
     exit_code = 2
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ProviderConfig(_Strict):
+class ProviderConfig(Strict):
     """One OpenAI-compatible endpoint (or the built-in ``reference`` forecasters)."""
 
     name: str = ""
@@ -78,6 +91,12 @@ class ProviderConfig(_Strict):
     kind: Literal["openai", "reference"] = "openai"
     """What serves the models; only ``scoreline.predict.forecasters`` acts on it."""
     output: Literal["json_schema", "json_object", "text"] | None = None
+    fallback_on: tuple[ErrorClass, ...] | None = None
+    """Error classes of a primary's call that go to the fallback; ``None``: all of them."""
+    hedge_after_ms: int | None = Field(None, ge=1)
+    """Call the fallback too when the primary has not answered by then; ``None``: never."""
+    hedge: Literal["p95"] | None = None
+    """``"p95"``: hedge after the primary's recent 95th-percentile latency instead."""
 
     @property
     def needs_endpoint(self) -> bool:
@@ -95,7 +114,7 @@ class ProviderConfig(_Strict):
         return self.api_key_env is None or self.api_key(env) is not None
 
 
-class ModelConfig(_Strict):
+class ModelConfig(Strict):
     """One model of the catalog, with its price, tuning and fallback."""
 
     id: str = Field(min_length=1)
@@ -116,6 +135,12 @@ class ModelConfig(_Strict):
     json_mode: bool | None = None
     """Old spelling of ``output`` (true: json_object, false: text); ``output`` wins over it."""
     active: bool = True
+    fallback_on: tuple[ErrorClass, ...] | None = None
+    """As the provider's, for this model (wins over the provider's)."""
+    hedge_after_ms: int | None = Field(None, ge=1)
+    """As the provider's, for this model (wins over the provider's)."""
+    hedge: Literal["p95"] | None = None
+    """As the provider's, for this model (wins over the provider's)."""
     requires: str | None = None
     """A Python module the model needs (an optional extra); without it the model is inactive."""
 
@@ -128,56 +153,7 @@ class ModelConfig(_Strict):
         return self.model or self.id
 
 
-class CooldownConfig(_Strict):
-    """Skip a primary that keeps failing while its fallback serves."""
-
-    threshold: int = Field(3, ge=1)
-    """Consecutive primary failures that start a cooldown."""
-    seconds: float = Field(600.0, ge=0)
-    """How long calls go straight to the fallback before the primary is probed again."""
-
-
-class HealthConfig(_Strict):
-    """Auto-disabling of models that keep failing for reasons of their own."""
-
-    disable_after: int = Field(5, ge=1)
-
-
-class ScheduleConfig(_Strict):
-    """The worker's periodic reconcile step."""
-
-    reconcile_every_s: int = Field(60, ge=1)
-    near_kickoff_every_s: int = Field(5, ge=1)
-    """Sweep this often instead while a match in the predict window still lacks predictions,
-    so work lost with a killed worker is picked up again well before kick-off."""
-    predict_window_min: int = Field(30, ge=1)
-    job_lock_ttl_s: float = Field(30.0, gt=0)
-    """How long a per-match job lease lives unless renewed: the running job renews it every
-    third of this, so a killed worker's lease frees itself within seconds."""
-    # Data sources (``scoreline.live``): the fetches the worker runs, and when.
-    fixtures_every_s: int = Field(3 * 3600, ge=60)
-    fixtures_near_days: int = Field(2, ge=1)
-    fixtures_daily_days: int = Field(14, ge=1)
-    standings_every_s: int = Field(24 * 3600, ge=60)
-    odds_before_min: int = Field(120, ge=1)
-    team_news_before_min: tuple[int, ...] = (360, 60)
-    live_poll_every_s: int = Field(60, ge=5)
-    result_missing_after_min: int = Field(360, ge=1)
-
-
-class RetentionConfig(_Strict):
-    """How long evidence is kept: older reply texts are cleared, the rows and counts stay."""
-
-    attempt_text_days: int = Field(365, ge=1)
-
-
-class PromptConfig(_Strict):
-    """What the prompt may show: the market's odds only when asked for."""
-
-    include_odds: bool = False
-
-
-class Config(_Strict):
+class Config(Strict):
     """The whole validated configuration."""
 
     database_url: str = "sqlite:///scoreline.db"
@@ -193,8 +169,12 @@ class Config(_Strict):
     health: HealthConfig = HealthConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     retention: RetentionConfig = RetentionConfig()
-    sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    sources: dict[str, Any] = Field(default_factory=dict)
+    """``[sources.NAME]``: ``scoreline.sources.SourceConfig`` each, loaded only if present."""
     prompt: PromptConfig = PromptConfig()
+    budget: BudgetConfig = BudgetConfig()
+    alerts: AlertsConfig = AlertsConfig()
+    scoring: ScoringConfig = ScoringConfig()
     source: str = "<built-in catalog>"
     """Where the configuration was read from (for messages)."""
 
@@ -211,6 +191,15 @@ class Config(_Strict):
         if (scheme == "sqlite" and not value.startswith("sqlite:///")) or value == "sqlite:///":
             raise ValueError("expected sqlite:///PATH")
         return value
+
+    @field_validator("sources")
+    @classmethod
+    def _source_tables(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if not value:  # no table, no import of the sources (and httpx) for every command
+            return value
+        from scoreline.sources.config import SourceConfig
+
+        return TypeAdapter(dict[str, SourceConfig]).validate_python(value)
 
     @field_validator("providers", mode="before")
     @classmethod

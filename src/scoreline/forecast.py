@@ -110,6 +110,8 @@ class ForecastContext:
     """Pre-match decimal odds (home, draw, away), each None when unknown."""
     history: tuple[PastResult, ...] = ()
     """Results known before kick-off (forecasters filter by kick-off again)."""
+    notes: tuple[str, ...] = ()
+    """What the data sources said before the job started (missing players, line-ups…)."""
 
     @property
     def match(self) -> MatchInfo:
@@ -141,6 +143,10 @@ class Forecast:
     """The model id that actually answered."""
     attempts: tuple[Attempt, ...] = ()
     """One record per call made on the forecaster's behalf."""
+    probability_note: str | None = None
+    """Why the reply's probabilities were dropped (the score still counts)."""
+    score_matrix: str | None = None
+    """The full score distribution as JSON, for forecasters that have one."""
 
 
 class ForecastError(Exception):

@@ -236,7 +236,7 @@ async def test_the_migration_goes_down_and_up_with_evidence_recorded(
     db, csv = store
     await _predict(db, csv, tmp_path, fresh_sandbox.base_url)
     db.downgrade("0005_requested_at_uncounted")
-    db.upgrade()
+    db.upgrade("0006_attempt_evidence")
     assert db.current_revision() == "0006_attempt_evidence"
     rows = list_attempts(db, match_id=MATCH)
     assert rows and all(a.reply_text is None and a.parse_verdict is None for a in rows)

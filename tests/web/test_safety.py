@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from scoreline.web.auth import COOKIE_NAME
 from tests.web.conftest import ADMIN_TOKEN, PROVIDER_KEY
 
-PATH_VALUES = {"match_id": "m1", "model_id": "alpha"}
+PATH_VALUES = {"match_id": "m1", "model_id": "alpha", "code": "E0"}
 
 
 def _concrete(path: str) -> str:

@@ -16,7 +16,10 @@ from rich.text import Text
 from scoreline.commands.common import console, err_console, render_table
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from scoreline.demo import DemoResult
+    from scoreline.store import KnownMatch
 
 
 def _fmt(value: Any, spec: str = "") -> str:
@@ -108,11 +111,22 @@ def demo(
         Path | None,
         typer.Option("--dir", help="Keep everything in this folder (default: a temporary one)."),
     ] = None,
+    live: Annotated[
+        bool,
+        typer.Option(
+            "--live",
+            help="No CSV: a simulated matchday arrives from football-data.org and API-Football "
+            "stand-ins (fixtures, odds, live scores, results).",
+        ),
+    ] = False,
 ) -> None:
     """The whole pipeline offline on a real matchday, with injected provider faults."""
     from scoreline.demo import run_demo
 
     work = directory or Path(tempfile.mkdtemp(prefix="scoreline-demo-"))
+    if live:
+        _live_demo(work)
+        return
     console.print(
         f"[bold]scoreline demo[/bold] in {escape(str(work))}: "
         "sandbox providers, SQLite, embedded queue"
@@ -169,3 +183,35 @@ def _next_steps(work: Path) -> None:
         'base_url = "http://127.0.0.1:11434/v1"\n'
         "  rehearse an outage:      scoreline sandbox --fault MODEL=status:503"
     )
+
+
+def _live_demo(work: Path) -> None:
+    """Run ``demo --live`` with a line per change of a match's state, then the results."""
+    from scoreline.demo.live import run_live_demo
+
+    console.print(
+        f"[bold]scoreline demo --live[/bold] in {escape(str(work))}: football-data.org and "
+        "API-Football stand-ins on a simulated clock, sandbox providers, no CSV"
+    )
+    seen: dict[str, tuple[str, int]] = {}
+
+    def step(now: datetime, matches: list[KnownMatch]) -> None:
+        for m in matches:
+            state = (m.status, m.predictions)
+            if seen.get(m.id) != state and m.kickoff.date() == now.date():
+                score = f" {m.home_goals}-{m.away_goals}" if m.home_goals is not None else ""
+                console.print(
+                    f"{now:%H:%M} {escape(m.home)} v {escape(m.away)}: {m.status}{score}, "
+                    f"{m.predictions} predictions",
+                    highlight=False,
+                )
+                seen[m.id] = state
+
+    result = run_live_demo(work, step=step)
+    requests = ", ".join(f"{name} {n}" for name, n in sorted(result.requests.items()))
+    console.print(
+        f"{len(result.matches)} matches from the sources alone in {result.ticks} ticks, "
+        f"{result.wall_s:.1f} s; requests: {requests}"
+    )
+    _leaderboard(result.leaderboard)
+    _next_steps(work)

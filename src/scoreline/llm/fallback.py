@@ -38,6 +38,12 @@ class Attempt:
     is_fallback: bool = False
     evidence: Evidence | None = None
     """What was sent and received, and the parse verdict (``None``: no call was made)."""
+    reasoning_tokens: int | None = None
+    """Tokens spent thinking, when the provider reports them."""
+    cost_usd: float | None = None
+    """What the call cost at the catalog's prices (``None``: usage not reported)."""
+    hedged: bool = False
+    """Made while the other call for the same prediction was still running."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,8 +61,9 @@ def context_of(
     fixture: FixtureInfo,
     odds: tuple[float | None, float | None, float | None] = (None, None, None),
     history: Sequence[PastResult] = (),
+    notes: Sequence[str] = (),
 ) -> ForecastContext:
-    """The forecasters' context of a match: the fixture, its odds and earlier results."""
+    """The forecasters' context of a match: fixture, odds, earlier results, source notes."""
     return ForecastContext(
         match_id=fixture.match_id,
         competition=fixture.competition,
@@ -73,6 +74,7 @@ def context_of(
         away_team=fixture.away_team,
         odds=odds,
         history=tuple(history),
+        notes=tuple(notes),
     )
 
 
@@ -95,7 +97,7 @@ class _Prompts:
                 home_team=context.home_team,
                 away_team=context.away_team,
             )
-            self._prompt = render_prompt(build_context(fixture, context.history))
+            self._prompt = render_prompt(build_context(fixture, context.history), context.notes)
             self._context = context
         return self._prompt
 

@@ -95,7 +95,7 @@ class SnapshotCooldown:
 
 def plan_context(plan: PredictPlan) -> ForecastContext:
     """The forecasters' context of a planned match."""
-    return context_of(plan.fixture, plan.odds, plan.history)
+    return context_of(plan.fixture, plan.odds, plan.history, plan.notes)
 
 
 async def _ask(forecaster: Forecaster, context: ForecastContext) -> ModelOutcome:
@@ -116,6 +116,9 @@ async def _ask(forecaster: Forecaster, context: ForecastContext) -> ModelOutcome
         used_fallback=forecast.used_fallback,
         answered_by=forecast.answered_by,
         attempts=forecast.attempts,
+        probabilities=forecast.probabilities,
+        probability_note=forecast.probability_note,
+        score_matrix=forecast.score_matrix,
     )
 
 

@@ -7,9 +7,16 @@ from datetime import datetime
 
 from scoreline.config import Config
 from scoreline.errors import ScorelineError
-from scoreline.predict.prompt import FixtureInfo, build_context, render_prompt
+from scoreline.predict.prompt import FixtureInfo, build_context, render_prompt, source_lines
 from scoreline.scoring import PastResult
-from scoreline.store import Database, ModelRow, StoredMatch, learned_outputs, read_batch_inputs
+from scoreline.store import (
+    Database,
+    ModelRow,
+    StoredMatch,
+    learned_outputs,
+    read_batch_inputs,
+    snapshots_before,
+)
 
 __all__ = ["PredictPlan", "PredictRefusedError", "learned_modes", "load_plan", "model_rows"]
 
@@ -35,6 +42,8 @@ class PredictPlan:
     """Active models that predicted the match in an earlier job (the health rule's count)."""
     outputs: dict[str, str] = field(default_factory=dict)
     """Output modes the store learned (probed, or lowered after a refusal), by model id."""
+    notes: tuple[str, ...] = ()
+    """What the data sources said before ``now`` (``source_lines``); none without sources."""
 
 
 def model_rows(config: Config) -> list[ModelRow]:
@@ -109,6 +118,7 @@ def load_plan(
         home_team=match.home_team,
         away_team=match.away_team,
     )
+    notes = _notes(db, config, fixture, now)
     active = [m.id for m in config.active_models()]
     to_ask = tuple(m for m in active if m not in inputs.done and m not in inputs.disabled)
     return PredictPlan(
@@ -116,14 +126,23 @@ def load_plan(
         fixture=fixture,
         odds=(match.odds_home, match.odds_draw, match.odds_away),
         history=history,
-        prompt=render_prompt(build_context(fixture, history)),
+        prompt=render_prompt(build_context(fixture, history), notes),
         model_ids=to_ask,
         skipped=len(config.models) - len(to_ask),
         cooling=set(inputs.cooling),
         after_kickoff=now >= fixture.kickoff_at,
         answered_before=sum(m in inputs.done for m in active),
         outputs=learned_modes(db),
+        notes=notes,
     )
+
+
+def _notes(db: Database, config: Config, fixture: FixtureInfo, now: datetime) -> tuple[str, ...]:
+    """The sources' lines for the prompt, from snapshots fetched before ``now`` only."""
+    if not config.sources:
+        return ()
+    snapshots = snapshots_before(db, fixture.match_id, fixture.competition, fixture.season, now)
+    return source_lines(fixture, snapshots, include_odds=config.prompt.include_odds)
 
 
 def learned_modes(db: Database) -> dict[str, str]:

@@ -13,8 +13,12 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from scoreline.scoring import PastResult
+
+if TYPE_CHECKING:
+    from scoreline.store import MatchSnapshots
 
 __all__ = [
     "PROMPT_VERSION",
@@ -27,9 +31,10 @@ __all__ = [
     "prompt_sha256",
     "render_prompt",
     "sample_context",
+    "source_lines",
 ]
 
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
 """Changes whenever ``SYSTEM_PROMPT`` or ``render_prompt`` would send other words: each
 attempt records it beside the SHA-256 of the exact text sent."""
 
@@ -174,8 +179,56 @@ def _describe(label: str, standing: TeamStanding | None, team: str) -> list[str]
     return lines
 
 
-def render_prompt(context: MatchContext) -> str:
-    """The user prompt for one match."""
+def _per_game(goals: int, played: int) -> str:
+    return f"{goals / played:.2f}" if played else "-"
+
+
+def _side_lines(label: str, team: str, venue: str, snapshots: MatchSnapshots) -> list[str]:
+    """One side's missing players, line-up, split at this venue and form, when known."""
+    lines = []
+    missing = [m for m in snapshots.missing if m.team == team]
+    if missing:
+        names = "; ".join(f"{m.player} ({m.kind}, {m.reason})" for m in missing)
+        lines.append(f"{label} missing: {names}")
+    for lineup in [u for u in snapshots.lineups if u.team == team][:1]:
+        starters = ", ".join(lineup.starters.splitlines())
+        lines.append(f"{label} line-up ({lineup.formation or 'formation unknown'}): {starters}")
+    for row in [r for r in snapshots.standings if r.team == team and r.scope == venue][:1]:
+        lines.append(
+            f"{label} {venue} games this season: {row.played} played, goals per game "
+            f"{_per_game(row.goals_for, row.played)} for, "
+            f"{_per_game(row.goals_against, row.played)} against"
+        )
+    for row in [r for r in snapshots.standings if r.team == team and r.scope == "total"][:1]:
+        if row.form:
+            lines.append(f"{label} form (latest first): {row.form}")
+    return lines
+
+
+def source_lines(
+    fixture: FixtureInfo, snapshots: MatchSnapshots, *, include_odds: bool = False
+) -> tuple[str, ...]:
+    """What the data sources said before the prompt's job started, as prompt lines.
+
+    ``snapshots`` come from ``store.snapshots_before(..., before=<the job's now>)``, so
+    nothing fetched later can appear. The market's implied probabilities only with
+    ``include_odds`` (``[prompt] include_odds``): off by default, so models are compared
+    with the market without seeing it.
+    """
+    lines = _side_lines("home side", fixture.home_team, "home", snapshots)
+    lines += _side_lines("away side", fixture.away_team, "away", snapshots)
+    pre_match = [o for o in snapshots.odds if o.timing == "pre-match"]
+    if include_odds and pre_match:
+        shares = [sum(1 / getattr(o, side) for o in pre_match) for side in ("home", "draw", "away")]
+        home, draw, away = (100 * share / sum(shares) for share in shares)
+        lines.append(
+            f"market implied probabilities: home {home:.0f}%, draw {draw:.0f}%, away {away:.0f}%"
+        )
+    return tuple(lines)
+
+
+def render_prompt(context: MatchContext, notes: Sequence[str] = ()) -> str:
+    """The user prompt for one match; ``notes`` are ``source_lines`` (none: as before)."""
     f = context.fixture
     competition = f.competition_name or f.competition
     lines = [
@@ -192,6 +245,8 @@ def render_prompt(context: MatchContext) -> str:
         "last meetings:",
         *([f"  {line}" for line in context.head_to_head] or ["  none in the data"]),
     ]
+    if notes:
+        lines += ["", "from the data sources, before this prompt:", *(f"  {n}" for n in notes)]
     return "\n".join(lines) + "\n"
 
 

@@ -50,6 +50,9 @@ class ModelOutcome:
     attempts: tuple[Attempt, ...] = ()
     error: str | None = None
     error_class: str | None = None
+    probabilities: tuple[float, float, float] | None = None
+    probability_note: str | None = None
+    score_matrix: str | None = None
 
 
 def record_outcomes(
@@ -105,6 +108,11 @@ def _prediction(
         answered_by=outcome.answered_by,
         after_kickoff=plan.after_kickoff,
         requested_at=now,
+        p_home=outcome.probabilities[0] if outcome.probabilities else None,
+        p_draw=outcome.probabilities[1] if outcome.probabilities else None,
+        p_away=outcome.probabilities[2] if outcome.probabilities else None,
+        probability_note=outcome.probability_note,
+        score_matrix=outcome.score_matrix,
     )
 
 
@@ -127,6 +135,9 @@ def _attempt(
         latency_ms=round(a.latency_ms, 1),
         prompt_tokens=a.prompt_tokens,
         completion_tokens=a.completion_tokens,
+        reasoning_tokens=a.reasoning_tokens,
+        cost_usd=a.cost_usd,
+        hedged=a.hedged or None,
         created_at=now,
         uncounted_reason=reason if uncounted else None,
         **_evidence(a.evidence),

@@ -90,6 +90,12 @@ def run_worker(config: Config, *, workers: int = 4, queue: JobQueue | None = Non
             target=_sweep_forever, args=(jobs, gate, stop), name="scoreline-reconcile"
         ),
     ]
+    if config.sources:  # the data sources' fetch schedule (queue.fetch)
+        from scoreline.queue.fetch import run_fetches
+
+        fetch = {"enqueue_score": jobs.enqueue_score}
+        args = (jobs.db, config, stop)
+        threads.append(threading.Thread(target=run_fetches, args=args, kwargs=fetch))
     consumer = GatedConsumer(jobs.huey, gate, workers=workers, worker_type="thread", periodic=False)
     for thread in threads:
         thread.daemon = True

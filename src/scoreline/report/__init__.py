@@ -5,6 +5,9 @@ and the web app with JSON or Jinja. Each takes a ``Database``; the aggregation h
 SQL inside the store (``scoreline.store.attempt_stats``, ``listings``, ``scores``).
 """
 
+from scoreline.report.browse import MAX_PAGE_SIZE, consensus, countdown, matches_page
+from scoreline.report.compare import compare_models
+from scoreline.report.competition import competition_page, competitions_index, league_table
 from scoreline.report.fallback import (
     DEFAULT_COMPLETION_TOKENS,
     DEFAULT_PROMPT_TOKENS,
@@ -19,6 +22,7 @@ from scoreline.report.metrics import (
     MetricsSnapshot,
     metrics_snapshot,
 )
+from scoreline.report.model_page import PENDING_METRICS, fold_matchdays, model_record
 from scoreline.report.window import parse_moment, today_window
 
 __all__ = [
@@ -26,16 +30,27 @@ __all__ = [
     "DEFAULT_PROMPT_TOKENS",
     "LATENCY_BUCKETS_S",
     "LEADERBOARD_COLUMNS",
+    "MAX_PAGE_SIZE",
+    "PENDING_METRICS",
     "SORT_KEYS",
     "WARN_MULTIPLIER",
     "LatencyRow",
     "MetricsSnapshot",
+    "compare_models",
+    "competition_page",
+    "competitions_index",
+    "consensus",
+    "countdown",
     "fallback_stats",
+    "fold_matchdays",
     "leaderboard_rows",
+    "league_table",
     "match_detail",
+    "matches_page",
     "metrics_snapshot",
     "model_health",
     "model_health_of",
+    "model_record",
     "parse_moment",
     "recent_matches",
     "today_window",

@@ -79,6 +79,12 @@ class NewAttempt:
     """The exact prompt sent; stored once per hash in ``prompts``, not in the attempt row."""
     output_lowered: str | None = None
     """The server refused the output mode: the called model's next calls use this one."""
+    reasoning_tokens: int | None = None
+    """Tokens spent thinking, when reported (already inside ``completion_tokens``)."""
+    cost_usd: float | None = None
+    """What the call cost at the catalog's prices when it was made."""
+    hedged: bool | None = None
+    """Made while another call for the same prediction was still running."""
 
     @property
     def is_own_primary_call(self) -> bool:

@@ -69,6 +69,14 @@ class NewPrediction:
     """When the row is written (aware UTC); the current time if ``None``."""
     requested_at: datetime | None = None
     """When the job asking the model started (aware UTC); ``created_at`` if ``None``."""
+    p_home: float | None = None
+    """Probability of a home win (``None``: the forecaster gave none)."""
+    p_draw: float | None = None
+    p_away: float | None = None
+    probability_note: str | None = None
+    """Why given probabilities were dropped; the score still counts."""
+    score_matrix: str | None = None
+    """The full score distribution as JSON, for forecasters that have one."""
 
     def row(self) -> dict[str, Any]:
         """Return the column values to insert."""

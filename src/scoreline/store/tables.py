@@ -170,6 +170,12 @@ class Model(Base):
     output_probed_at: Mapped[datetime | None]
     output_note: Mapped[str | None]
     """Why the mode is what it is (the probe's findings, or the refusal's status and body)."""
+    pinned: Mapped[bool] = mapped_column(server_default=false())
+    """Pinned disabled by an operator: never probed for recovery."""
+    recover_at: Mapped[datetime | None]
+    """When an auto-disabled model is next probed (``[health] recover_after_s``)."""
+    recover_wait_s: Mapped[float | None]
+    """The wait before that probe; doubled on each failed probe, capped."""
 
 
 class Prediction(Base):
@@ -216,6 +222,14 @@ class Prediction(Base):
     scored_at: Mapped[datetime | None]
     requested_at: Mapped[datetime] = mapped_column(default=utc_now)
     """When the job that made it started (its ``now``): the moment the model was asked."""
+    p_home: Mapped[float | None]
+    """Probability of a home win the forecaster gave (``None``: it gave none)."""
+    p_draw: Mapped[float | None]
+    p_away: Mapped[float | None]
+    probability_note: Mapped[str | None]
+    """Why the reply's probabilities were dropped (the score still counts)."""
+    score_matrix: Mapped[str | None]
+    """The full score distribution as JSON, for forecasters that have one."""
 
 
 class PredictionAttempt(Base):
@@ -263,6 +277,12 @@ class PredictionAttempt(Base):
     prompt_version: Mapped[str | None]
     prompt_sha256: Mapped[str | None]
     """Key of the exact prompt text in ``prompts``."""
+    reasoning_tokens: Mapped[int | None]
+    """Tokens the model spent thinking, when the provider reports them (billed as output)."""
+    cost_usd: Mapped[float | None]
+    """What the call cost at the catalog's prices when it was made."""
+    hedged: Mapped[bool | None]
+    """A call made while another for the same prediction was still running."""
 
 
 class StoredPrompt(Base):
@@ -288,3 +308,8 @@ class JobLock(Base):
     name: Mapped[str] = mapped_column(primary_key=True)
     owner: Mapped[str]
     expires_at: Mapped[datetime]
+
+
+# The data sources' tables (migration 0007) and the operations' (0009) share the metadata.
+from scoreline.store import operation_tables as _operation_tables  # noqa: E402, F401
+from scoreline.store import source_tables as _source_tables  # noqa: E402, F401

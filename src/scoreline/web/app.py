@@ -25,8 +25,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from scoreline import __version__
 from scoreline.config import Config
 from scoreline.store import Database, DatabaseError
-from scoreline.web import admin_api, api, pages
+from scoreline.web import admin_api, api, discovery, pages, site, site_api
 from scoreline.web.auth import AdminAuth
+from scoreline.web.caching import ConditionalGet
 from scoreline.web.deps import AppState
 from scoreline.web.guards import BodyLimit, CrossSiteGuard, SecurityHeaders, security_headers
 from scoreline.web.metrics import build_registry
@@ -153,6 +154,7 @@ def create_app(
 
 def _install(app: FastAPI) -> None:
     """The guards, the error handlers and the routes."""
+    app.add_middleware(ConditionalGet)  # innermost: tags the answer the routes gave
     app.add_middleware(BodyLimit)
     app.add_middleware(CrossSiteGuard)
     app.add_middleware(SecurityHeaders)  # added last: outermost, so refusals get headers too
@@ -161,6 +163,9 @@ def _install(app: FastAPI) -> None:
     app.add_exception_handler(DatabaseError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(api.router, tags=["public"])
+    app.include_router(site_api.router, tags=["public"])
     app.include_router(admin_api.router, tags=["admin"])
     _metrics_route(app)
     app.include_router(pages.router)
+    app.include_router(site.router)
+    app.include_router(discovery.router)

@@ -22,7 +22,7 @@ from prometheus_client.registry import Collector
 
 from scoreline.config import CooldownConfig
 from scoreline.report import LATENCY_BUCKETS_S, MetricsSnapshot, metrics_snapshot
-from scoreline.store import Database
+from scoreline.store import Database, source_health, source_request_counts
 
 __all__ = ["StoreCollector", "build_registry"]
 
@@ -59,6 +59,28 @@ class StoreCollector(Collector):
         yield from _call_families(snapshot)
         yield _latency_family(snapshot)
         yield from _model_families(snapshot)
+        yield from _source_families(self.db)
+
+
+def _source_families(db: Database) -> Iterable[Metric]:
+    """The data sources: requests by outcome, and when each last answered."""
+    requests = CounterMetricFamily(
+        "scoreline_source_requests",
+        "Requests to the football data sources by how they ended.",
+        labels=["source", "outcome"],
+    )
+    for (source, outcome), count in sorted(source_request_counts(db).items()):
+        requests.add_metric([source, outcome], count)
+    yield requests
+    success = GaugeMetricFamily(
+        "scoreline_source_last_success_timestamp",
+        "Unix time of each source's last successful answer.",
+        labels=["source"],
+    )
+    for name, state in sorted(source_health(db).items()):
+        if state.last_success_at is not None:
+            success.add_metric([name], state.last_success_at.timestamp())
+    yield success
 
 
 def _call_families(snapshot: MetricsSnapshot) -> Iterable[Metric]:
