@@ -7,9 +7,11 @@ Usage::
 
 Starts from an empty backtest database (a fresh folder unless ``--dir`` is given, whose
 database is then deleted first), replays the season, prints the wall time and the
-leaderboard, then replays it again to show that a resumed run has nothing left to do.
-``--all-seasons`` replays every season of the bundled file instead, one after the other in
-one process (the whole history), and prints each season's time and the total.
+leaderboard (points, and RPS, Brier and log loss of the outcome probabilities), then replays
+it again to show that a resumed run has nothing left to do. ``--all-seasons`` replays every
+season of the bundled file instead, one after the other in one process (the whole history),
+and prints each season's time, the total, and each model's RPS, Brier and log loss over all
+the seasons' matches.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -29,7 +33,8 @@ from scoreline.store import bundled_matches_path, read_matches_csv
 
 def _table(result: object) -> Table:
     table = Table(title="leaderboard")
-    for column in ("#", "model", "scored", "total", "avg (95% CI)", "acc %", "exact %", "GD %"):
+    columns = ("#", "model", "scored", "total", "avg (95% CI)", "acc %", "exact %", "GD %")
+    for column in (*columns, "RPS", "Brier", "log loss"):
         table.add_column(column)
     for row in result.leaderboard:  # type: ignore[attr-defined]
         table.add_row(
@@ -41,8 +46,35 @@ def _table(result: object) -> Table:
             f"{row.tendency_pct:.1f}",
             f"{row.exact_pct:.1f}",
             f"{row.goal_diff_pct:.1f}",
+            *(_figure(getattr(row, name)) for name in _METRICS),
         )
     return table
+
+
+_METRICS = ("rps", "brier", "log_loss")
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4f}"
+
+
+def _pooled(results: Sequence[object], console: Console) -> None:
+    """Each model's RPS, Brier and log loss over every season's matches (match-weighted)."""
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for result in results:
+        for row in result.leaderboard:  # type: ignore[attr-defined]
+            if row.rps is None:
+                continue
+            pooled = sums[row.model_id]
+            pooled[0] += row.n_probabilistic
+            for i, name in enumerate(_METRICS, start=1):
+                pooled[i] += getattr(row, name) * row.n_probabilistic
+    table = Table(title="outcome probabilities, all seasons")
+    for column in ("model", "matches", "RPS", "Brier", "log loss"):
+        table.add_column(column)
+    for model_id, (n, *totals) in sorted(sums.items(), key=lambda item: item[1][1] / item[1][0]):
+        table.add_row(model_id, str(int(n)), *(f"{total / n:.4f}" for total in totals))
+    console.print(table)
 
 
 def _all_seasons(args: argparse.Namespace, console: Console) -> None:
@@ -51,6 +83,7 @@ def _all_seasons(args: argparse.Namespace, console: Console) -> None:
     records = read_matches_csv(bundled_matches_path(args.competition))
     seasons = sorted({r.season for r in records if r.competition == args.competition})
     total = 0.0
+    results = []
     with tempfile.TemporaryDirectory() as scratch:
         for season in seasons:
             started = time.perf_counter()
@@ -64,10 +97,12 @@ def _all_seasons(args: argparse.Namespace, console: Console) -> None:
             )
             wall = time.perf_counter() - started
             total += wall
+            results.append(result)
             console.print(
                 f"{season}: {result.matches} matches, {result.scored} scored, {wall:.1f} s"
             )
     console.print(f"[bold]whole history ({len(seasons)} seasons): {total:.1f} s[/bold]")
+    _pooled(results, console)
 
 
 def main() -> None:

@@ -6,11 +6,15 @@ Usage::
 
 Seeds a migrated SQLite file (and, unless ``--no-pg``, a PostgreSQL schema of its own,
 dropped afterwards) with ``INSERT ... SELECT`` from a generated sequence, so seeding takes
-seconds; then times ``scoreline.scoring.leaderboard`` with and without bootstrap intervals,
-unfiltered and filtered by season, and prints the best and median of ``--repeat`` runs.
+seconds; then times ``scoreline.scoring.ranking.leaderboard`` with and without bootstrap
+intervals, unfiltered and filtered by season, and prints the best and median of ``--repeat``
+runs. Every case computes all the figures: points, RPS, Brier, log loss, accuracy of the
+most likely outcome, skill vs the market (``model-00`` stands in for it), and, with
+intervals, the points and RPS intervals, skill intervals, rank intervals and ``p_first``
+(1000 resamples, seed 0).
 
 The points are deterministic pseudo-random draws whose hit rates rise with the model number,
-so the ranking is not a tie.
+so the ranking is not a tie; every prediction carries outcome probabilities drawn the same way.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import text
 
-from scoreline.scoring import leaderboard
+from scoreline.scoring.ranking import leaderboard
 from scoreline.store import Database
 
 MODELS = 50
@@ -46,7 +50,7 @@ PG_MODEL = "'model-' || lpad(m::text, 2, '0')"
 _PREDICTION_COLUMNS = """
     match_id, model_id, predicted_home, predicted_away, predicted_result, status,
     used_fallback, answered_by, after_kickoff, points, points_tendency, points_goal_diff,
-    points_exact, requested_at, created_at, scored_at"""
+    points_exact, requested_at, created_at, scored_at, p_home, p_draw, p_away"""
 
 
 def _prediction_select(
@@ -64,7 +68,9 @@ def _prediction_select(
         CASE WHEN {hit} THEN 2 + r % 5 ELSE 0 END,
         CASE WHEN r < 20 THEN 1 ELSE 0 END,
         CASE WHEN r < 10 THEN 3 ELSE 0 END,
-        {ts}, {ts}, {ts}
+        {ts}, {ts}, {ts},
+        0.2 + (r % 50) / 100.0, 0.15 + (r % 7) / 50.0,
+        1.0 - (0.2 + (r % 50) / 100.0) - (0.15 + (r % 7) / 50.0)
     FROM {sequence}"""
 
 
@@ -145,7 +151,7 @@ def _time(db: Database, repeat: int, **options: object) -> tuple[float, float, i
     rows: list[object] = []
     for _ in range(repeat):
         started = time.perf_counter()
-        rows = list(leaderboard(db, **options))  # type: ignore[arg-type]
+        rows = list(leaderboard(db, min_matches=30, market_id="model-00", **options))  # type: ignore[arg-type]
         walls.append(time.perf_counter() - started)
     return min(walls), statistics.median(walls), len(rows)
 

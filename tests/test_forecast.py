@@ -163,7 +163,7 @@ async def test_every_configured_model_is_a_forecaster_and_only_llms_call_provide
     assert all(isinstance(f, Forecaster) for f in forecasters.values())
     assert {m for m, f in forecasters.items() if not f.calls_provider} == set(REFERENCE_FORECASTERS)
     assert all(isinstance(f, LLMForecaster) for f in forecasters.values() if f.calls_provider)
-    assert forecasters["ref-home-2-1"].history_days == 0
+    assert forecasters["ref-market"].history_days == 0  # the odds alone
     assert forecasters["kimi-k2.5-syn"].describe().startswith("kimi-k2.5-syn: ")
 
 
@@ -175,7 +175,8 @@ async def test_reference_forecasts_carry_one_attempt_and_a_bug_one_failed_attemp
     context = ForecastContext(MATCH, "E0", "2024-25", KICKOFF, "Arsenal", "Wolves")
     forecast = await forecasters["ref-home-2-1"].forecast(context)
     assert (forecast.home_goals, forecast.away_goals, forecast.used_fallback) == (2, 1, False)
-    assert forecast.answered_by == "ref-home-2-1" and forecast.probabilities is None
+    assert forecast.answered_by == "ref-home-2-1"
+    assert forecast.probabilities == pytest.approx((0.45, 0.26, 0.29))  # no history: long-run
     assert [(a.model_id, a.provider, a.ok) for a in forecast.attempts] == [
         ("ref-home-2-1", "reference", True)
     ]
@@ -221,3 +222,21 @@ def test_only_the_factory_asks_what_kind_a_provider_is() -> None:
     assert found == {"predict/forecasters.py", "config.py"}
     factory = (SRC / "predict" / "forecasters.py").read_text()
     assert factory.count('kind == "reference"') == 1
+
+
+async def test_the_market_demargins_as_configured(tmp_path: Path) -> None:
+    pytest.importorskip("penaltyblog", reason="shin needs the reference extra")
+    base = _config(tmp_path, "ref-market")
+    context = ForecastContext(
+        MATCH, "E0", "2024-25", KICKOFF, "Arsenal", "Wolves", odds=(1.5, 4.5, 7.0)
+    )
+    found = {}
+    for method in ("multiplicative", "shin"):
+        scoring = base.scoring.model_copy(update={"demargin": method})
+        config = base.model_copy(update={"scoring": scoring})
+        market = build_forecasters(config, Registry(config))["ref-market"]
+        found[method] = (await market.forecast(context)).probabilities
+    assert found["multiplicative"] is not None and found["shin"] is not None
+    assert sum(found["shin"]) == pytest.approx(1.0)
+    # Shin gives the favourite a larger share of the margin back than proportional scaling.
+    assert found["shin"][0] > found["multiplicative"][0]

@@ -118,6 +118,34 @@ COMMANDS: dict[str, LazyCommand] = {
     "teams": LazyCommand(
         "scoreline.commands.sources:teams_app", "Team names: the operator's aliases."
     ),
+    "compare": LazyCommand(
+        "scoreline.commands.evaluation:compare_command",
+        "Compare two models on their common matches: points and RPS, paired intervals, tests.",
+    ),
+    "calibration": LazyCommand(
+        "scoreline.commands.evaluation:calibration_command",
+        "Show a model's calibration: reliability bins per outcome, ECE, Brier decomposition.",
+    ),
+    "export": LazyCommand(
+        "scoreline.commands.evaluation:export_command",
+        "Write the ledger: matches, predictions, results and a manifest with a hash chain.",
+    ),
+    "verify": LazyCommand(
+        "scoreline.commands.evaluation:verify_command",
+        "Recompute every figure of a ledger from its files; exit 1 when anything differs.",
+    ),
+    "costs": LazyCommand(
+        "scoreline.commands.costs:costs_command",
+        "Spend per model, provider or day: cost, calls, tokens, fallback share, unpriced calls.",
+    ),
+    "coverage": LazyCommand(
+        "scoreline.commands.coverage:coverage_command",
+        "Matches that kicked off with fewer predictions stored in time than the line asks.",
+    ),
+    "alerts": LazyCommand(
+        "scoreline.commands.alerts:alerts_app",
+        "Recent alerts, and a test message through the channels.",
+    ),
     "demo": LazyCommand(
         "scoreline.commands.demo:demo",
         "The whole pipeline offline on a real matchday, with injected provider faults.",

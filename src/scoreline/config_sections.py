@@ -127,3 +127,6 @@ class ScoringConfig(Strict):
     draw_goal_difference: bool = True
     """True: a right draw tendency earns the goal-difference point (the reference system);
     false: Kicktipp's own rule (a draw with the wrong score earns the tendency only)."""
+    demargin: Literal["multiplicative", "shin", "power"] = "multiplicative"
+    """How ``ref-market`` removes the bookmaker's margin from the 1X2 odds (``shin`` and
+    ``power`` need the ``reference`` extra)."""

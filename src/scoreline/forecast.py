@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from scoreline.llm import Attempt
 
 __all__ = [
+    "Estimate",
     "Forecast",
     "ForecastContext",
     "ForecastError",
@@ -149,6 +150,21 @@ class Forecast:
     """The full score distribution as JSON, for forecasters that have one."""
 
 
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """What an in-process rule gives for one match: a score and, when it has them, the
+    outcome probabilities and the full score distribution."""
+
+    home_goals: int
+    """Predicted full-time home goals."""
+    away_goals: int
+    """Predicted full-time away goals."""
+    probabilities: tuple[float, float, float] | None = None
+    """``(p_home, p_draw, p_away)``, summing to 1."""
+    score_matrix: str | None = None
+    """The score distribution as JSON (rows home goals), for rules that have one."""
+
+
 class ForecastError(Exception):
     """A forecaster gave no forecast; carries the attempt records of the calls made."""
 
@@ -211,8 +227,9 @@ class Forecaster(Protocol):
 class LocalForecaster:
     """Base of in-process forecasters: the rule runs in a thread within a concurrency limit.
 
-    Subclasses implement ``predict``; one attempt record (the provider's name, the latency,
-    ok or ``reference_error``) is made per forecast, like a provider call.
+    Subclasses implement ``predict`` (the score) and, to give probabilities too,
+    ``estimate``; one attempt record (the provider's name, the latency, ok or
+    ``reference_error``) is made per forecast, like a provider call.
     """
 
     calls_provider = False
@@ -235,23 +252,35 @@ class LocalForecaster:
         """The rule: ``(home, away)`` from the match and earlier results."""
         raise NotImplementedError
 
+    def estimate(self, match: MatchInfo, history: Sequence[PastResult]) -> Estimate:
+        """The score with probabilities; by default ``predict``'s score alone."""
+        home, away = self.predict(match, history)
+        return Estimate(home, away)
+
     def describe(self) -> str:
         """The model id and what it is."""
         return f"{self.model_id}: {self.label}"
 
     async def forecast(self, context: ForecastContext) -> Forecast:
-        """Run ``predict`` in a thread; any exception becomes a ``reference_error``."""
+        """Run ``estimate`` in a thread; any exception becomes a ``reference_error``."""
         started = time.perf_counter()
         async with self.limit:
             try:
-                home, away = await asyncio.to_thread(self.predict, context.match, context.history)
+                got = await asyncio.to_thread(self.estimate, context.match, context.history)
             except Exception as exc:  # a forecaster bug must not sink the other models
                 attempt = self._attempt(started, ok=False)
                 raise ForecastError(
                     repr(exc)[:300], error_class=LOCAL_ERROR, attempts=(attempt,)
                 ) from exc
         attempt = self._attempt(started, ok=True)
-        return Forecast(home, away, answered_by=self.model_id, attempts=(attempt,))
+        return Forecast(
+            got.home_goals,
+            got.away_goals,
+            probabilities=got.probabilities,
+            answered_by=self.model_id,
+            attempts=(attempt,),
+            score_matrix=got.score_matrix,
+        )
 
     def _attempt(self, started: float, *, ok: bool) -> Attempt:
         # Imported here: the protocol alone (read by the web app) must not load the SDK.

@@ -9,6 +9,9 @@ Two decisions, both read from the primary's most recent calls, newest first:
   (``MODEL_SPECIFIC_ERRORS``); failures of the provider or the network neither count nor
   break the run, a success does. Neither do failures on a match that most models failed
   on (``match_at_fault``): then the match's data or prompt is to blame, not the models.
+- **Recovery**: an auto-disabled model that is not pinned is probed once
+  ``[health] recover_after_s`` after it was disabled; a failed probe doubles the wait, up
+  to ``recover_max_s`` (``next_wait``). ``model_state`` names what all of it comes to.
 
 The store fetches the calls, this module decides; the in-memory registry of a notebook uses
 the same functions, so the threshold logic exists once.
@@ -23,10 +26,14 @@ from datetime import datetime, timedelta
 __all__ = [
     "MATCH_FAULT_MIN_MODELS",
     "MODEL_SPECIFIC_ERRORS",
+    "MODEL_STATES",
     "PrimaryCall",
     "cooldown_until",
+    "disable_reason",
     "failure_streak",
     "match_at_fault",
+    "model_state",
+    "next_wait",
     "own_failure_streak",
 ]
 
@@ -117,3 +124,55 @@ def match_at_fault(
     if asked < MATCH_FAULT_MIN_MODELS or own * 2 <= asked:
         return None
     return f"match at fault: {own} of {asked} models failed on it with errors of their own kind"
+
+
+MODEL_STATES = ("active", "cooling down", "recovering", "disabled", "pinned", "inactive")
+"""What ``model_state`` may say, from healthiest to least callable."""
+
+
+def next_wait(wait_s: float | None, *, first_s: float, max_s: float) -> float:
+    """The wait after a failed recovery probe: the last one doubled, capped at ``max_s``.
+
+    Args:
+        wait_s: The wait before the probe that just failed (``None``: none was recorded).
+        first_s: ``[health] recover_after_s``, the first wait (and the least one doubled).
+        max_s: ``[health] recover_max_s``.
+    """
+    return min(2 * max(wait_s or 0.0, first_s), max_s)
+
+
+def disable_reason(streak: int, last_error: str | None) -> str:
+    """Why a model was auto-disabled, as recorded with the ``disabled`` event."""
+    last = f"; last: {last_error}" if last_error else ""
+    return f"{streak} failures of its own in a row{last}"
+
+
+def model_state(
+    *,
+    active: bool,
+    disabled: bool,
+    pinned: bool,
+    recover_at: datetime | None,
+    cooldown_until: datetime | None,
+    now: datetime,
+) -> tuple[str, str | None]:
+    """What a model's health comes to at ``now``, and a detail for people.
+
+    ``recovering``: disabled, not pinned, a probe scheduled (due, or its time as detail);
+    ``disabled``: disabled with no probe scheduled yet; ``pinned``: kept disabled by an
+    operator, never probed; ``cooling down``: its calls go to the fallback until the detail's
+    time; ``inactive``: the configuration cannot call it.
+    """
+    if pinned:
+        return "pinned", "pinned by an operator: never probed"
+    if disabled:
+        if recover_at is None:
+            return "disabled", None
+        if recover_at <= now:
+            return "recovering", "probe due"
+        return "recovering", f"next probe at {recover_at:%Y-%m-%d %H:%M} UTC"
+    if not active:
+        return "inactive", None
+    if cooldown_until is not None and cooldown_until > now:
+        return "cooling down", f"until {cooldown_until:%Y-%m-%d %H:%M:%S} UTC"
+    return "active", None

@@ -44,7 +44,7 @@ def test_each_mode_sends_its_response_format(tmp_path: Path) -> None:
     assert goals == {"type": "integer", "minimum": 0, "maximum": 20}
     assert make_accept("x").json_schema == schema
     with_odds = reply_schema(probabilities=True)["properties"]["predictions"]["items"]
-    assert {"home_win", "draw", "away_win"} <= set(with_odds["required"])
+    assert {"p_home", "p_draw", "p_away"} <= set(with_odds["required"])
 
 
 @pytest.mark.usefixtures("keys")

@@ -83,6 +83,7 @@ def test_public_names_are_declared_once_and_sorted() -> None:
         "replies",
         "routes",
         "state",
+        "usage",
         "wire",
     }
 

@@ -23,7 +23,10 @@ def store(sqlite_db: Database, tmp_path: Path) -> Path:
     """A config file naming a database holding the unscored mini-season."""
     season.seed(sqlite_db, tmp_path)
     config = tmp_path / "scoreline.toml"
-    config.write_text(f'database_url = "{sqlite_db.url.render_as_string()}"\n')
+    config.write_text(
+        f'database_url = "{sqlite_db.url.render_as_string()}"\n'
+        "[scoring]\ndraw_goal_difference = false\n"  # the vectors below: Kicktipp's rule
+    )
     return config
 
 
@@ -50,7 +53,7 @@ def test_score_one_match_shows_its_quotas(store: Path) -> None:
 
 def test_leaderboard_json_table_and_filters(store: Path) -> None:
     invoke(store, "score")
-    rows = json.loads(invoke(store, "leaderboard", "--json"))
+    rows = json.loads(invoke(store, "leaderboard", "--min-matches", "0", "--json"))
     assert [(r["rank"], r["model_id"], r["total_points"]) for r in rows] == [
         (1, "bravo", 19),
         (1, "charlie", 19),
@@ -58,11 +61,20 @@ def test_leaderboard_json_table_and_filters(store: Path) -> None:
         (4, "alpha", 8),
     ]
     assert rows[0]["ci_low"] <= rows[0]["avg_points"] <= rows[0]["ci_high"]
-    table = invoke(store, "leaderboard", "--sort", "exact")
+    table = invoke(store, "leaderboard", "--min-matches", "0", "--sort", "exact")
     assert table.index("Delta") < table.index("Alpha")
     assert "3.17 (" in table  # bravo's 19/6 with its interval
     first_day = json.loads(
-        invoke(store, "leaderboard", "--until", "2025-01-01", "--no-intervals", "--json")
+        invoke(
+            store,
+            "leaderboard",
+            "--min-matches",
+            "0",
+            "--until",
+            "2025-01-01",
+            "--no-intervals",
+            "--json",
+        )
     )
     assert {r["model_id"]: r["total_points"] for r in first_day} == {
         "alpha": 6,

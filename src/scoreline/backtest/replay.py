@@ -15,6 +15,13 @@ Resuming: a match already finished in the backtest database is done and skipped;
 predicted but not revealed is asked again, and the predict job skips the models that
 already predicted it. So a model added to a finished backtest predicts nothing: give it a
 new work folder.
+
+When every chosen model is an in-process forecaster (the reference models), the slots are
+predicted by ``backtest.direct`` instead of a predict job per match: the same forecasters on
+the same history, read from what the replay revealed rather than from the store; the rows
+and the revealed results are stored (and scored) once per ``WRITE_EVERY`` of replay time,
+after every slot when a progress hook watches. Predictions carry the forecasters' probabilities (and
+Dixon-Coles's score matrix) on either path.
 """
 
 from __future__ import annotations
@@ -30,12 +37,13 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from scoreline.backtest.direct import DirectPredictor
 from scoreline.backtest.season import Fixture, SeasonData, load_season
-from scoreline.config import Config, ConfigError, ProviderConfig
-from scoreline.forecast import Forecaster
-from scoreline.llm import Registry
-from scoreline.predict import PredictSummary, build_forecasters, predict_match
-from scoreline.scoring import REFERENCE_FORECASTERS, LeaderboardRow, leaderboard, score_match
+from scoreline.backtest.selection import DEFAULT_MODELS, Needs, backtest_config
+from scoreline.backtest.selection import needs as forecaster_needs
+from scoreline.config import Config
+from scoreline.predict import PredictSummary, predict_match
+from scoreline.scoring import LeaderboardRow, leaderboard, score_match
 from scoreline.store import (
     Database,
     Reveal,
@@ -60,8 +68,9 @@ PREDICT_LEAD = timedelta(minutes=30)
 """How long before kick-off the replay predicts (the predict job's window)."""
 RESULT_DELAY = timedelta(hours=2)
 """How long after kick-off a result becomes known (90 minutes, half-time, stoppages)."""
-DEFAULT_MODELS = tuple(REFERENCE_FORECASTERS)
-"""The reference forecasters: the backtest's models unless others are chosen."""
+WRITE_EVERY = timedelta(days=7)
+"""The direct way writes what it kept once per week of replay time (and after every slot
+when a progress hook watches): an interrupted run redoes at most that, identically."""
 
 ProgressFn = Callable[[int, int], None]
 """Called with ``(matches done, matches in the replay)`` after every kick-off slot."""
@@ -109,57 +118,6 @@ class BacktestResult:
         return data
 
 
-def backtest_config(config: Config, model_ids: Sequence[str] | None = None) -> Config:
-    """The configuration the replay predicts with: only the chosen models are active.
-
-    Their fallback targets stay in the catalog (inactive) so that fallbacks still work;
-    everything else, and every provider nobody uses, is dropped, which keeps the predict
-    job's per-match model sync and client set small.
-
-    Args:
-        config: The full configuration.
-        model_ids: Models to ask (default: ``DEFAULT_MODELS``).
-
-    Returns:
-        The reduced configuration.
-
-    Raises:
-        ConfigError: A chosen model is not in the configuration.
-    """
-    chosen = list(model_ids or DEFAULT_MODELS)
-    unknown = [m for m in chosen if not config.has_model(m)]
-    if unknown:
-        raise ConfigError(f"{config.source}: unknown model(s) for the backtest: {unknown}")
-    keep = set(chosen)
-    for model_id in chosen:
-        fallback = config.model(model_id).fallback
-        if fallback is not None:
-            keep.add(fallback)
-    models = [
-        m.model_copy(update={"active": m.active and m.id in chosen})
-        for m in config.models
-        if m.id in keep
-    ]
-    used = {m.provider for m in models}
-    providers = {name: p for name, p in config.providers.items() if name in used}
-    reduced = config.model_copy(update={"models": models, "providers": providers})
-    forecasters = _forecasters(reduced)
-    local = {m.provider for m in models if not forecasters[m.id].calls_provider}
-    providers = {name: _serial(p) if name in local else p for name, p in providers.items()}
-    return reduced.model_copy(update={"providers": providers})
-
-
-def _forecasters(config: Config) -> dict[str, Forecaster]:
-    """The configuration's forecasters, to read their traits (never called: no client)."""
-    return build_forecasters(config, Registry(config))
-
-
-def _serial(provider: ProviderConfig) -> ProviderConfig:
-    """One in-process forecaster at a time: they are numpy/scipy code that holds the GIL
-    most of the time, so running them side by side only adds switching."""
-    return provider.model_copy(update={"max_concurrency": 1})
-
-
 @contextmanager
 def _single_threaded_blas() -> Iterator[None]:
     """Limit BLAS to one thread while the replay runs (needs ``threadpoolctl``).
@@ -189,6 +147,7 @@ class _Replay:
         result: BacktestResult,
         *,
         concurrency: int,
+        direct: bool = False,
     ) -> None:
         self.db = db
         self.config = config
@@ -198,13 +157,30 @@ class _Replay:
         states = match_states(db, [f.match_id for f in data.fixtures])
         self.done = {m for m, (status, _) in states.items() if status == "finished"}
         self.unrevealed = [f for f in data.fixtures if f.match_id not in self.done]
+        self.direct = DirectPredictor(db, config, data) if direct else None
+        if self.direct is not None:
+            predicted = [m for m, (status, n) in states.items() if status != "finished" and n]
+            self.direct.resume(self.done, predicted)
+        self.queued: list[Fixture] = []
+        self.written_at: datetime | None = None
 
     def reveal_until(self, moment: datetime) -> None:
-        """Reveal and score every result whose final whistle is at or before ``moment``."""
+        """Reveal every result whose final whistle is at or before ``moment``.
+
+        Through the predict job they are stored and scored at once (the job reads them from
+        the store); the direct way learns them at once and stores them with its next write.
+        """
         due = [f for f in self.unrevealed if f.kickoff_at + RESULT_DELAY <= moment]
-        if not due:
-            return
         self.unrevealed = [f for f in self.unrevealed if f.kickoff_at + RESULT_DELAY > moment]
+        self.queued += due
+        if self.direct is None:
+            self._store_reveals()
+        else:
+            self.direct.reveal(self.data.records[f.match_id] for f in due)
+
+    def _store_reveals(self) -> None:
+        """Store the queued results and score their matches (the score job, per match)."""
+        due, self.queued = self.queued, []
         reveal_results(
             self.db,
             [
@@ -212,9 +188,17 @@ class _Replay:
                 for f in due
             ],
         )
+        rule = self.config.scoring.draw_goal_difference
         for fixture in due:
-            summary = score_match(self.db, fixture.match_id, now=fixture.kickoff_at + RESULT_DELAY)
+            at = fixture.kickoff_at + RESULT_DELAY
+            summary = score_match(self.db, fixture.match_id, now=at, draw_goal_difference=rule)
             self.result.scored += summary.scored
+
+    def write(self) -> None:
+        """The direct way's write: the kept predictions first, then the results and scores."""
+        if self.direct is not None:
+            self.direct.flush()
+        self._store_reveals()
 
     def _count(self, summaries: Sequence[PredictSummary]) -> None:
         failed = Counter(self.result.failed)
@@ -243,7 +227,12 @@ class _Replay:
             now = kickoff - PREDICT_LEAD
             await asyncio.to_thread(self.reveal_until, now)
             todo = [f for f in slot if f.match_id not in self.done]
-            summaries = await self._predict(todo, now)
+            if self.direct is not None:
+                summaries = await self.direct.predict(todo, now)
+                if progress is not None or self._write_due(now):
+                    await asyncio.to_thread(self.write)
+            else:
+                summaries = await self._predict(todo, now)
             self._count(summaries)
             self.result.replayed += len(todo)
             self.result.resumed += len(slot) - len(todo)
@@ -251,26 +240,16 @@ class _Replay:
             if progress is not None:
                 progress(finished, total)
         await asyncio.to_thread(self.reveal_until, datetime.max.replace(tzinfo=UTC))
+        await asyncio.to_thread(self.write)
 
-
-@dataclass(frozen=True)
-class _Needs:
-    """What the chosen forecasters need, read from their traits."""
-
-    calls_provider: bool
-    """Some forecaster calls a provider (network-bound): predict matches side by side."""
-    history_days: int | None
-    """Days of history they read before a match with odds; None: all."""
-
-
-def _needs(config: Config, chosen: Sequence[str]) -> _Needs:
-    forecasters = _forecasters(config)
-    picked = [forecasters[m] for m in chosen]
-    known = [f.history_days for f in picked if f.history_days is not None]
-    return _Needs(
-        calls_provider=any(f.calls_provider for f in picked),
-        history_days=max(known, default=0) if len(known) == len(picked) else None,
-    )
+    def _write_due(self, now: datetime) -> bool:
+        """Whether the direct way has kept rows for ``WRITE_EVERY`` of replay time."""
+        if self.written_at is None:
+            self.written_at = now
+        if now - self.written_at < WRITE_EVERY:
+            return False
+        self.written_at = now
+        return True
 
 
 def _prepare(db: Database, data: SeasonData) -> None:
@@ -282,7 +261,7 @@ def _prepare(db: Database, data: SeasonData) -> None:
     upsert_matches(db, data.to_store(stored), now=data.fixtures[0].kickoff_at - timedelta(days=1))
 
 
-def _trimmed(data: SeasonData, needs: _Needs, history_days: int | None) -> SeasonData:
+def _trimmed(data: SeasonData, needs: Needs, history_days: int | None) -> SeasonData:
     """The season with only ``history_days`` of history, or what the forecasters read."""
     if history_days is None and not data.without_odds:
         history_days = needs.history_days
@@ -294,17 +273,29 @@ async def _run(
     config: Config,
     data: SeasonData,
     result: BacktestResult,
+    needs: Needs,
     *,
-    concurrency: int,
+    concurrency: int | None,
     progress: ProgressFn | None,
 ) -> None:
-    """Prepare the database, replay the season and read its leaderboard."""
+    """Prepare the database, replay the season and read its leaderboard.
+
+    Models that call providers are asked through the predict job, ``concurrency`` matches
+    at a time (default 8); in-process ones only are asked directly (``backtest.direct``).
+    """
+    direct = not needs.calls_provider
+    workers = concurrency if concurrency is not None else (1 if direct else 8)
     try:
         await asyncio.to_thread(_prepare, db, data)
         with _single_threaded_blas():
-            replay = _Replay(db, config, data, result, concurrency=concurrency)
+            replay = _Replay(db, config, data, result, concurrency=workers, direct=direct)
             await replay.run(progress)
-        result.leaderboard = leaderboard(db, competition=data.competition, season=data.season)
+        result.leaderboard = leaderboard(
+            db,
+            competition=data.competition,
+            season=data.season,
+            draw_goal_difference=config.scoring.draw_goal_difference,
+        )
     finally:
         db.dispose()
 
@@ -367,14 +358,13 @@ async def replay_season(
     started = time.perf_counter()
     replay_config = backtest_config(config, models)
     chosen = list(models or DEFAULT_MODELS)
-    needs = _needs(replay_config, chosen)
+    needs = forecaster_needs(replay_config, chosen)
     path = data_path or bundled_matches_path(competition)
     data = load_season(path, competition=competition, season=season, max_matches=max_matches)
     data = _trimmed(data, needs, history_days)
     db = _database(directory, database_url, competition, season)
     result = _new_result(db, replay_config, data, chosen)
-    workers = concurrency if concurrency is not None else (8 if needs.calls_provider else 1)
-    await _run(db, replay_config, data, result, concurrency=workers, progress=progress)
+    await _run(db, replay_config, data, result, needs, concurrency=concurrency, progress=progress)
     result.wall_s = time.perf_counter() - started
     return result
 

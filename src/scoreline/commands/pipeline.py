@@ -67,7 +67,7 @@ def import_matches_command(
     except MatchImportError as exc:
         _print_import_problems(exc.problems)
         raise typer.Exit(2) from None
-    rescored_ids = _rescore(db, report.changed_result_ids)
+    rescored_ids = _rescore(db, report.changed_result_ids, cfg.scoring.draw_goal_difference)
     data = {
         "file": str(file),
         "rows": report.rows,
@@ -88,13 +88,16 @@ def import_matches_command(
     )
 
 
-def _rescore(db: Database, match_ids: list[str]) -> list[str]:
+def _rescore(db: Database, match_ids: list[str], draw_goal_difference: bool) -> list[str]:
     """Re-score the matches whose result changed; the ids whose points changed."""
     if not match_ids:
         return []  # most imports change no result: scoring (numpy, scipy) is not even loaded
     from scoreline.scoring import rescore_changed
 
-    return [s.match_id for s in rescore_changed(db, match_ids, now=utc_now()) if s.changed]
+    changed = rescore_changed(
+        db, match_ids, now=utc_now(), draw_goal_difference=draw_goal_difference
+    )
+    return [s.match_id for s in changed if s.changed]
 
 
 def _print_import_problems(problems: list[str]) -> None:

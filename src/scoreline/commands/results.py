@@ -29,14 +29,8 @@ from scoreline.commands.common import (
     render_table,
     utc_now,
 )
-from scoreline.scoring import (
-    SORT_KEYS,
-    LeaderboardRow,
-    ScoreSummary,
-    leaderboard,
-    score_all,
-    score_match,
-)
+from scoreline.scoring.ranking import SORT_KEYS, LeaderboardRow, leaderboard
+from scoreline.scoring.settle import ScoreSummary, score_all, score_match
 
 if TYPE_CHECKING:
     from scoreline.backtest import BacktestResult
@@ -56,12 +50,16 @@ def score_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Score finished matches (and void cancelled or postponed ones)."""
-    db = open_db(get_config(config))
+    cfg = get_config(config)
+    db = open_db(cfg)
     now = utc_now()
+    rule = cfg.scoring.draw_goal_difference
     if match:
-        summaries = [score_match(db, match_id, now=now) for match_id in match]
+        summaries = [
+            score_match(db, match_id, now=now, draw_goal_difference=rule) for match_id in match
+        ]
     else:
-        summaries = score_all(db, now=now)
+        summaries = score_all(db, now=now, draw_goal_difference=rule)
     if as_json:
         print_json([s.as_dict() for s in summaries])
         return
@@ -84,26 +82,61 @@ def _ci(row: LeaderboardRow) -> str:
     return f"{row.avg_points:.2f} ({row.ci_low:.2f}-{row.ci_high:.2f})"
 
 
+def _rps(row: LeaderboardRow) -> str:
+    if row.rps is None:
+        return "-"
+    if row.rps_ci is None:
+        return f"{row.rps:.4f}"
+    return f"{row.rps:.4f} ({row.rps_ci[0]:.4f}-{row.rps_ci[1]:.4f})"
+
+
+def _optional(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def _rank(row: LeaderboardRow) -> str:
+    if row.rank is None:
+        return "prov." if row.provisional else "-"
+    if row.rank_ci is None:
+        return str(row.rank)
+    low, high = row.rank_ci
+    return f"{row.rank} ({low}-{high})"
+
+
+def _betting(row: LeaderboardRow, staking: str) -> str:
+    figures = (row.betting or {}).get(staking)
+    if not figures or figures.get("roi") is None:
+        return "-"
+    ci = figures.get("roi_ci")
+    text = f"{100 * figures['roi']:+.1f}%"
+    return text if ci is None else f"{text} ({100 * ci[0]:+.1f}..{100 * ci[1]:+.1f})"
+
+
 def render_leaderboard(rows: Sequence[LeaderboardRow], title: str = "leaderboard") -> None:
     """Print leaderboard rows as a Rich table."""
-    render_table(
-        title,
-        ["#", "model", "scored", "total", "avg (95% CI)", "acc %", "exact %", "GD %", "fb %"],
-        [
-            [
-                r.rank,
-                r.display_name,
-                r.scored,
-                r.total_points,
-                _ci(r),
-                f"{r.tendency_pct:.1f}",
-                f"{r.exact_pct:.1f}",
-                f"{r.goal_diff_pct:.1f}",
-                f"{r.fallback_rate_pct:.1f}",
-            ]
-            for r in rows
-        ],
-    )
+    betting = any(r.betting is not None for r in rows)
+    columns = ["# (95% CI)", "model", "scored", "total", "avg (95% CI)", "acc %", "exact %"]
+    columns += ["GD %", "fb %", "RPS (95% CI)", "Brier", "log loss", "top %", "skill", "P(#1)"]
+    table = []
+    for r in rows:
+        line: list[object] = [_rank(r), r.display_name, r.scored, r.total_points, _ci(r)]
+        line += [f"{r.tendency_pct:.1f}", f"{r.exact_pct:.1f}", f"{r.goal_diff_pct:.1f}"]
+        line += [f"{r.fallback_rate_pct:.1f}", _rps(r), _optional(r.brier, ".4f")]
+        line += [_optional(r.log_loss, ".4f"), _optional(r.outcome_accuracy_pct, ".1f")]
+        line += [_optional(r.skill_vs_market, "+.3f"), _optional(r.p_first, ".2f")]
+        if betting:
+            line += [_betting(r, "flat"), _betting(r, "kelly")]
+        table.append(line)
+    if betting:
+        columns += ["flat ROI (95% CI)", "Kelly ROI (95% CI)"]
+    render_table(title, columns, table)
+    if rows:
+        console.print(
+            f"scoring rule: {rows[0].scoring_rule}; probability figures on the matches common "
+            "to the ranked models; top % = most likely outcome right",
+            markup=False,
+            highlight=False,
+        )
 
 
 def leaderboard_command(
@@ -115,13 +148,21 @@ def leaderboard_command(
     until: Annotated[
         str | None, typer.Option(help="Matches kicking off up to this date (inclusive)/time.")
     ] = None,
-    sort: Annotated[str, typer.Option(help="avg | total | exact | accuracy.")] = "avg",
+    sort: Annotated[
+        str, typer.Option(help="avg | total | exact | accuracy | rps | brier | log_loss | skill.")
+    ] = "avg",
     include_after_kickoff: Annotated[
         bool, typer.Option(help="Count predictions made after kick-off too.")
     ] = False,
     intervals: Annotated[
         bool, typer.Option(help="Bootstrap 95% intervals of the averages.")
     ] = True,
+    min_matches: Annotated[
+        int, typer.Option(min=0, help="Fewer scored predictions: provisional, unranked.")
+    ] = 30,
+    betting: Annotated[
+        bool, typer.Option("--betting", help="Flat-stake and Kelly returns at stored odds.")
+    ] = False,
     config: ConfigOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -129,7 +170,8 @@ def leaderboard_command(
     if sort not in SORT_KEYS:
         raise typer.BadParameter(f"--sort must be one of {', '.join(SORT_KEYS)}")
     since_at, until_at = parse_window(since, until)
-    db = open_db(get_config(config))
+    cfg = get_config(config)
+    db = open_db(cfg)
     rows = leaderboard(
         db,
         competition=competition,
@@ -139,14 +181,20 @@ def leaderboard_command(
         sort=sort,
         include_after_kickoff=include_after_kickoff,
         intervals=intervals,
+        min_matches=min_matches,
+        betting=betting,
+        draw_goal_difference=cfg.scoring.draw_goal_difference,
     )
+    _show(rows, as_json=as_json)
+
+
+def _show(rows: Sequence[LeaderboardRow], *, as_json: bool) -> None:
     if as_json:
         print_json([row.as_dict() for row in rows])
-        return
-    if not rows:
+    elif not rows:
         console.print("no scored predictions match these filters")
-        return
-    render_leaderboard(rows)
+    else:
+        render_leaderboard(rows)
 
 
 def backtest_command(

@@ -132,7 +132,12 @@ def run_live_demo(directory: Path, *, step: StepFn | None = None) -> LiveDemoRes
         today, requests, ticks = _replay(config, standin, clock, step)
         first = min(m.kickoff for m in today)
         db = Database(config.database_url)
-        board = leaderboard_rows(db, since=first, until=first + timedelta(days=1))
+        board = leaderboard_rows(
+            db,
+            since=first,
+            until=first + timedelta(days=1),
+            draw_goal_difference=config.scoring.draw_goal_difference,
+        )
         db.dispose()
     return LiveDemoResult(
         directory=directory,

@@ -122,7 +122,12 @@ def _highlight(db: Database, matchday: list[dict[str, str]]) -> dict[str, Any] |
 def _report(config: Config, db: Database, matchday: list[dict[str, str]]) -> dict[str, Any]:
     first, last = _kickoff(matchday[0]), _kickoff(matchday[-1])
     return {
-        "leaderboard": leaderboard_rows(db, since=first, until=last),
+        "leaderboard": leaderboard_rows(
+            db,
+            since=first,
+            until=last,
+            draw_goal_difference=config.scoring.draw_goal_difference,
+        ),
         "fallback": fallback_stats(
             db,
             config,

@@ -257,7 +257,8 @@ class LiveSources:
         """A finished score was corrected: settle the match again at once (change logged)."""
         from scoreline.scoring import score_match  # numpy loads only when a result changes
 
-        summary = score_match(self.db, match_id, now=now)
+        rule = self.config.scoring.draw_goal_difference
+        summary = score_match(self.db, match_id, now=now, draw_goal_difference=rule)
         log.info("result of %s corrected; re-scored (%s)", match_id, summary.as_dict())
 
     def close(self) -> None:

@@ -3,6 +3,7 @@
 Nothing here knows about football, matches or databases.
 """
 
+from scoreline.llm.attempt import CANCELLED, Attempt, CallResult
 from scoreline.llm.call import Reply, build_request, call_model, map_sdk_errors
 from scoreline.llm.errors import (
     AuthError,
@@ -29,7 +30,7 @@ from scoreline.llm.evidence import (
     Evidence,
     stored_text,
 )
-from scoreline.llm.fallback import Attempt, CallResult, run_with_fallback
+from scoreline.llm.fallback import run_with_fallback
 from scoreline.llm.output import (
     DEFAULT_OUTPUT,
     OUTPUT_MODES,
@@ -38,6 +39,7 @@ from scoreline.llm.output import (
     lower_output,
     resolve_output,
 )
+from scoreline.llm.policy import CallPolicy, latency_p95_ms, p95_by_model, policy_of
 from scoreline.llm.registry import CooldownStore, MemoryCooldown, Registry
 from scoreline.llm.replies import (
     apply_prompt_variant,
@@ -45,9 +47,11 @@ from scoreline.llm.replies import (
     extract_text,
     strip_thinking,
 )
+from scoreline.llm.usage import Usage, call_cost_usd, usage_of
 from scoreline.redaction import redact
 
 __all__ = [
+    "CANCELLED",
     "DEFAULT_OUTPUT",
     "MAX_TEXT_BYTES",
     "OUTPUT_MODES",
@@ -57,6 +61,7 @@ __all__ = [
     "VERDICT_REJECTED",
     "Attempt",
     "AuthError",
+    "CallPolicy",
     "CallResult",
     "ClientError",
     "CooldownStore",
@@ -76,18 +81,24 @@ __all__ = [
     "ServerError",
     "TransportError",
     "UnparseableError",
+    "Usage",
     "apply_prompt_variant",
     "build_request",
+    "call_cost_usd",
     "call_model",
     "configured_output",
     "error_for_status",
     "extract_json_span",
     "extract_text",
+    "latency_p95_ms",
     "lower_output",
     "map_sdk_errors",
+    "p95_by_model",
+    "policy_of",
     "redact",
     "resolve_output",
     "run_with_fallback",
     "stored_text",
     "strip_thinking",
+    "usage_of",
 ]

@@ -42,6 +42,7 @@ from scoreline.llm.output import (
     response_format,
 )
 from scoreline.llm.replies import apply_prompt_variant, extract_text
+from scoreline.llm.usage import priced, usage_of
 from scoreline.redaction import redact
 
 __all__ = ["Reply", "body_excerpt", "build_request", "call_model", "map_sdk_errors"]
@@ -60,6 +61,10 @@ class Reply:
     completion_tokens: int | None
     evidence: Evidence | None = None
     """What was sent and received, for the attempt's record."""
+    reasoning_tokens: int | None = None
+    """Tokens spent thinking, when reported (``scoreline.llm.usage``)."""
+    cost_usd: float | None = None
+    """What the call cost at the called model's prices; ``None`` without usage."""
 
 
 def _status_message(exc: openai.APIStatusError) -> str:
@@ -168,17 +173,6 @@ def build_request(
     return request
 
 
-def _usage(body: dict[str, Any]) -> tuple[int | None, int | None]:
-    usage = body.get("usage")
-    if not isinstance(usage, dict):
-        return None, None
-    prompt, completion = usage.get("prompt_tokens"), usage.get("completion_tokens")
-    return (
-        prompt if isinstance(prompt, int) else None,
-        completion if isinstance(completion, int) else None,
-    )
-
-
 _EXCERPT_CHARS = 80
 _REDACT_WINDOW = 64 * 1024
 
@@ -194,32 +188,49 @@ def body_excerpt(raw: str, secrets: Iterable[str] = ()) -> str:
 def _decode(
     raw: str, model: ModelConfig, provider: str, secrets: tuple[str, ...], sent: Evidence
 ) -> tuple[str, dict[str, Any], Evidence]:
-    def fail(cls: type[ProviderError], message: str, verdict: str, got: Evidence) -> ProviderError:
-        evidence = got.judged(verdict, message)
-        return cls(message, model_id=model.id, provider=provider, status=200, evidence=evidence)
+    """The text, the body and the evidence of a 200 reply; an unusable one raises.
 
-    whole = dataclasses.replace(sent, reply_text=stored_text(raw, secrets))
+    The evidence keeps the message content, or the whole body when there is none to show;
+    the body is redacted only then (redaction is a good part of a call's CPU).
+    """
+
+    def fail(cls: type[ProviderError], message: str, verdict: str, got: Evidence) -> ProviderError:
+        whole = dataclasses.replace(got, reply_text=stored_text(raw, secrets))
+        evidence = whole.judged(verdict, message)
+        error = cls(message, model_id=model.id, provider=provider, status=200, evidence=evidence)
+        error.usage = priced(usage_of(body), model)  # an unusable reply is billed all the same
+        return error
+
+    body: Any = None
     try:
         body = json.loads(raw)
     except ValueError:
         problem = f"body is not JSON: {body_excerpt(raw, secrets)}"
-        raise fail(InvalidBodyError, problem, VERDICT_INVALID, whole) from None
+        raise fail(InvalidBodyError, problem, VERDICT_INVALID, sent) from None
     if not isinstance(body, dict):
-        raise fail(InvalidBodyError, "body is not a JSON object", VERDICT_INVALID, whole)
-    whole = _described(whole, body)
+        raise fail(InvalidBodyError, "body is not a JSON object", VERDICT_INVALID, sent)
+    described = _described(sent, body)
     choices = body.get("choices")
     if not isinstance(choices, list) or not choices:
-        raise fail(InvalidBodyError, "no choices in the reply", VERDICT_INVALID, whole)
+        raise fail(InvalidBodyError, "no choices in the reply", VERDICT_INVALID, described)
     message = choices[0].get("message") if isinstance(choices[0], dict) else None
     if not isinstance(message, dict):
-        raise fail(InvalidBodyError, "first choice has no message", VERDICT_INVALID, whole)
+        raise fail(InvalidBodyError, "first choice has no message", VERDICT_INVALID, described)
     text = extract_text(message, model.reply_handler)
     if not text:
-        raise fail(EmptyContentError, "reply has no content", VERDICT_EMPTY, whole)
+        raise fail(EmptyContentError, "reply has no content", VERDICT_EMPTY, described)
     content = message.get("content")
-    if isinstance(content, str) and content.strip():
-        whole = dataclasses.replace(whole, reply_text=stored_text(content, secrets))
-    return text, body, whole
+    shown = content if isinstance(content, str) and content.strip() else raw
+    return text, body, dataclasses.replace(described, reply_text=stored_text(shown, secrets))
+
+
+def _text_of(response: httpx2.Response) -> str:
+    """The body as text; UTF-8 (JSON's encoding) is decoded without ``response.text``, whose
+    charset lookup parses the content type with ``email`` on every call."""
+    content_type = response.headers.get("content-type", "").lower()
+    if "charset" in content_type and "utf-8" not in content_type:
+        return response.text
+    return response.content.decode("utf-8", "replace")
 
 
 def _described(evidence: Evidence, body: dict[str, Any]) -> Evidence:
@@ -264,23 +275,23 @@ async def call_model(
         # The SDK's generic ``post`` sends the same request as ``chat.completions.create``
         # without re-validating our already well-formed body, which costs ~30 % of the CPU
         # of a call; the body comes back raw so this module decides what is malformed.
+        options: Any = {"timeout": timeout}
         response = await client.post(
-            "/chat/completions",
-            body=request,
-            cast_to=httpx2.Response,
-            options={"timeout": timeout},
+            "/chat/completions", body=request, cast_to=httpx2.Response, options=options
         )
-        body_text = response.text
+        body_text = _text_of(response)
     latency_ms = (time.perf_counter() - started) * 1000
     sent = dataclasses.replace(sent, request_id=request_id_of(response.headers))
     text, body, evidence = _decode(body_text, model, provider.name, secrets, sent)
-    prompt_tokens, completion_tokens = _usage(body)
+    usage = priced(usage_of(body), model)
     return Reply(
         model_id=model.id,
         provider=provider.name,
         text=text,
         latency_ms=latency_ms,
-        prompt_tokens=prompt_tokens,
-        completion_tokens=completion_tokens,
+        prompt_tokens=usage.prompt_tokens if usage else None,
+        completion_tokens=usage.completion_tokens if usage else None,
         evidence=evidence,
+        reasoning_tokens=usage.reasoning_tokens if usage else None,
+        cost_usd=usage.cost_usd if usage else None,
     )

@@ -62,6 +62,7 @@ class ProviderError(Exception):
         status: int | None = None,
         attempts: tuple[Any, ...] = (),
         evidence: Any = None,
+        usage: Any = None,
     ) -> None:
         message = redact(message)
         super().__init__(message)
@@ -77,6 +78,8 @@ class ProviderError(Exception):
         (``llm.Attempt`` values; kept through pickling)."""
         self.evidence = evidence
         """What the failed call sent and got back (an ``llm.Evidence``), when it got that far."""
+        self.usage = usage
+        """The tokens a failed reply still reported (an ``llm.usage.Usage``): it is billed."""
 
     def __str__(self) -> str:
         status = f" HTTP {self.status}" if self.status is not None else ""
@@ -90,6 +93,7 @@ class ProviderError(Exception):
             self.status,
             self.attempts,
             self.evidence,
+            self.usage,
         )
         return (_rebuild, (type(self), *state))
 
@@ -102,6 +106,7 @@ def _rebuild(
     status: int | None,
     attempts: tuple[Any, ...] = (),
     evidence: Any = None,
+    usage: Any = None,
 ) -> ProviderError:
     return cls(
         message,
@@ -110,6 +115,7 @@ def _rebuild(
         status=status,
         attempts=attempts,
         evidence=evidence,
+        usage=usage,
     )
 
 

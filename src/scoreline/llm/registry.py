@@ -16,7 +16,7 @@ import asyncio
 import functools
 import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
@@ -27,10 +27,12 @@ import openai
 
 from scoreline.config import Config, ConfigError
 from scoreline.health import PrimaryCall, cooldown_until
+from scoreline.llm.attempt import CANCELLED, Attempt
 from scoreline.llm.call import Reply, call_model
 from scoreline.llm.errors import ProviderError
 from scoreline.llm.fallback import CallResult, run_with_fallback
 from scoreline.llm.output import OutputMode, lower_output, reply_schema_of, resolve_output
+from scoreline.llm.policy import CallPolicy, policy_of
 from scoreline.redaction import redact
 
 __all__ = ["CooldownStore", "MemoryCooldown", "Registry"]
@@ -121,6 +123,7 @@ class Registry:
         cooldown: CooldownStore | None = None,
         env: Mapping[str, str] | None = None,
         outputs: Mapping[str, str] | None = None,
+        hedge_latency: Mapping[str, float] | None = None,
     ) -> None:
         """Prepare a registry; clients are opened by ``async with``.
 
@@ -130,6 +133,8 @@ class Registry:
             env: Where to read API keys (defaults to ``os.environ``).
             outputs: Output modes the store learned, by model id (probed, or lowered after a
                 refusal); a mode set in the configuration wins over them.
+            hedge_latency: Each primary's recent 95th-percentile latency in ms
+                (``scoreline.llm.policy.latency_p95_ms``), for models with ``hedge = "p95"``.
         """
         self.config = config
         self.cooldown: CooldownStore = cooldown or MemoryCooldown(
@@ -141,6 +146,8 @@ class Registry:
         self._secrets: tuple[str, ...] = ()
         self.learned_outputs: dict[str, str] = dict(outputs or {})
         """Learned output modes; a refusal of the mode lowers the model's entry here."""
+        self.hedge_latency: dict[str, float] = dict(hedge_latency or {})
+        self._policies: dict[str, CallPolicy] = {}
 
     async def __aenter__(self) -> Registry:
         secrets = []
@@ -189,9 +196,25 @@ class Registry:
         )
 
     def fallback_for(self, model_id: str) -> str | None:
-        """The fallback that would serve this model now, or ``None`` when none can."""
+        """The fallback that would serve this model now, or ``None`` when none can.
+
+        ``fallback_on = []`` turns the fallback off: no error, cooldown or hedge calls it.
+        """
         target = self.config.model(model_id).fallback
-        return target if target is not None and self.can_call(target) else None
+        if target is None or not self.can_call(target):
+            return None
+        return None if self.policy_for(model_id).fallback_on == frozenset() else target
+
+    def policy_for(self, model_id: str) -> CallPolicy:
+        """The model's effective ``fallback_on`` and hedge (``scoreline.llm.policy``)."""
+        policy = self._policies.get(model_id)
+        if policy is None:
+            policy = self._policies[model_id] = policy_of(self.config, model_id)
+        return policy
+
+    def hedge_after_ms(self, model_id: str) -> float | None:
+        """When a call of this primary calls its fallback too, or ``None`` for never."""
+        return self.policy_for(model_id).hedge_delay_ms(self.hedge_latency.get(model_id))
 
     def output_for(self, model_id: str) -> OutputMode:
         """The output mode the model's next call uses (``scoreline.llm.output``)."""
@@ -293,18 +316,39 @@ class Registry:
 
         check = _redacting(accept, self._secrets) if accept is not None else None
         try:
-            result = await run_with_fallback(
-                model_id, fallback_id, one_call, check, skip_primary=skip
-            )
+            result = await self._with_policy(model_id, fallback_id, one_call, check, skip)
         except ProviderError as exc:
             await self._learn(model_id, fallback_id, exc.attempts)
             raise
         await self._learn(model_id, fallback_id, result.attempts)
         return result
 
-    async def _learn(self, model_id: str, fallback_id: str | None, attempts: tuple) -> None:
+    async def _with_policy(
+        self,
+        model_id: str,
+        fallback_id: str | None,
+        one_call: Callable[[str], Awaitable[Reply]],
+        check: Callable[[str], T] | None,
+        skip: bool,
+    ) -> CallResult[T]:
+        """``run_with_fallback`` under the model's ``fallback_on`` and hedge."""
+        return await run_with_fallback(
+            model_id,
+            fallback_id,
+            one_call,
+            check,
+            skip_primary=skip,
+            fallback_on=self.policy_for(model_id).fallback_on,
+            hedge_after_ms=self.hedge_after_ms(model_id) if fallback_id else None,
+            provider_of=lambda target: self.config.model(target).provider,
+        )
+
+    async def _learn(
+        self, model_id: str, fallback_id: str | None, attempts: tuple[Attempt, ...]
+    ) -> None:
+        """Tell the cooldown how the primary did; a call a hedge cancelled says nothing."""
         if fallback_id is None:
             return
         for attempt in attempts:
-            if not attempt.is_fallback:
+            if not attempt.is_fallback and attempt.error_class != CANCELLED:
                 await self.cooldown.record(model_id, ok=attempt.ok)

@@ -103,7 +103,11 @@ class _Prompts:
 
 
 class LLMForecaster:
-    """A large language model: prompt, ``call_with_fallback`` with the score parser, score."""
+    """A large language model: prompt, ``call_with_fallback`` with the score parser, score.
+
+    The reply's outcome probabilities come along when usable; unusable ones are dropped with
+    their reason (``Forecast.probability_note``) and the score still counts.
+    """
 
     calls_provider = True
     history_days: int | None = None  # the prompt's table and form may reach back any time
@@ -137,7 +141,7 @@ class LLMForecaster:
                 self.model_id,
                 SYSTEM_PROMPT,
                 self.prompt(context),
-                accept=make_accept(context.match_id),
+                accept=make_accept(context.match_id, probabilities=True),
             )
         except ProviderError as exc:
             raise ForecastError(
@@ -147,6 +151,8 @@ class LLMForecaster:
         return Forecast(
             score.home,
             score.away,
+            probabilities=score.probabilities,
+            probability_note=score.probability_note,
             used_fallback=result.used_fallback,
             answered_by=result.answered_by,
             attempts=result.attempts,
@@ -180,7 +186,10 @@ def build_forecasters(
                 limits[model.provider] = asyncio.Semaphore(provider.max_concurrency)
             builder = builders.get(model.id) or reference_class(model.id)
             limit = limits[model.provider]
-            forecasters[model.id] = builder(model.id, provider=model.provider, limit=limit)
+            forecaster = builder(model.id, provider=model.provider, limit=limit)
+            if hasattr(forecaster, "demargin"):  # the market's de-margining, as configured
+                forecaster.demargin = config.scoring.demargin
+            forecasters[model.id] = forecaster
         else:
             forecasters[model.id] = LLMForecaster(model, registry, prompts=prompts)
     return forecasters

@@ -7,6 +7,11 @@ the new predictions (``ON CONFLICT DO NOTHING``, so a concurrent duplicate run i
 one attempt row per call, model health and the match's quotas recomputed from all of its
 predictions. Cooldown is read from the plan and never written back: the store derives it
 from the attempt rows.
+
+Afterwards the job settles what the plan decided for running unattended: the paid models
+the budget left out are recorded as skipped (``budget``), models it disabled get their
+first recovery probe scheduled, and each recovery probe it claimed is settled from the
+model's own call (``predict.recovery``).
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ from scoreline.predict.forecasters import build_forecasters, context_of
 from scoreline.predict.parse import Score
 from scoreline.predict.plan import PredictPlan, load_plan
 from scoreline.predict.record import ModelOutcome, record_outcomes
-from scoreline.store import Database
+from scoreline.predict.recovery import settle_job_probes
+from scoreline.store import Database, record_skips, schedule_recovery
 
 __all__ = [
     "MODEL_SPECIFIC_ERRORS",
@@ -56,6 +62,12 @@ class PredictSummary:
     """Models not asked: already predicted, auto-disabled or inactive."""
     disabled: list[str] = field(default_factory=list)
     """Models auto-disabled by this run."""
+    budget_skipped: list[str] = field(default_factory=list)
+    """Paid models left out because the job would have crossed the budget."""
+    recovered: list[str] = field(default_factory=list)
+    """Disabled models whose recovery probe in this job answered: enabled again."""
+    probe_failed: list[str] = field(default_factory=list)
+    """Disabled models whose recovery probe failed: they wait twice as long."""
     wall_ms: float = 0.0
     phases_ms: dict[str, float] = field(default_factory=dict)
     """Where the wall time went: ``plan`` (reading the store), ``calls``, ``store`` (writing)."""
@@ -70,6 +82,9 @@ class PredictSummary:
             "failed": dict(self.failed),
             "skipped": self.skipped,
             "disabled": list(self.disabled),
+            "budget_skipped": list(self.budget_skipped),
+            "recovered": list(self.recovered),
+            "probe_failed": list(self.probe_failed),
             "wall_ms": round(self.wall_ms, 1),
             "phases_ms": {k: round(v, 1) for k, v in self.phases_ms.items()},
         }
@@ -127,7 +142,9 @@ async def _run_models(
 ) -> list[ModelOutcome]:
     context = plan_context(plan)
     cooldown = SnapshotCooldown(plan.cooling)
-    async with Registry(config, cooldown=cooldown, outputs=plan.outputs) as registry:
+    async with Registry(
+        config, cooldown=cooldown, outputs=plan.outputs, hedge_latency=plan.hedge_latency
+    ) as registry:
         forecasters = build_forecasters(config, registry)
 
         async def one(model_id: str) -> ModelOutcome:
@@ -169,6 +186,7 @@ async def predict_match(
     plan = await asyncio.to_thread(load_plan, db, config, match_id, now, allow_after_kickoff)
     summary = PredictSummary(match_id=match_id, asked=len(plan.model_ids), skipped=plan.skipped)
     summary.phases_ms["plan"] = (time.perf_counter() - started) * 1000
+    outcomes: list[ModelOutcome] = []
     if plan.model_ids:
         mark = time.perf_counter()
         outcomes = await _run_models(config, plan, progress)
@@ -184,6 +202,28 @@ async def predict_match(
             Counter(o.error_class or "error" for o in outcomes if o.score is None)
         )
         summary.disabled = disabled
+    if plan.budget_skipped or plan.probes or summary.disabled:
+        await asyncio.to_thread(_settle, db, config, plan, outcomes, summary, now)
     summary.wall_ms = (time.perf_counter() - started) * 1000
     log.info("predicted %s: %s", match_id, summary.as_dict())
     return summary
+
+
+def _settle(
+    db: Database,
+    config: Config,
+    plan: PredictPlan,
+    outcomes: list[ModelOutcome],
+    summary: PredictSummary,
+    now: datetime,
+) -> None:
+    """Record the budget's skips, schedule the first probe of the models just disabled,
+    settle this job's probes."""
+    if plan.budget_skipped:
+        summary.budget_skipped = list(plan.budget_skipped)
+        record_skips(db, plan.match_id, plan.budget_skipped, reason="budget", at=now)
+    if summary.disabled:
+        schedule_recovery(db, now=now, wait_s=config.health.recover_after_s)
+    if plan.probes:
+        probed = [o for o in outcomes if o.model_id in plan.probes]
+        summary.recovered, summary.probe_failed = settle_job_probes(db, config, probed, now=now)

@@ -14,6 +14,10 @@ entry without an id is credited only when it is the reply's only entry.
 
 A rejection's message quotes only short excerpts of the reply (``_QUOTE_CHARS``): it is
 stored as the model's last error, and the registry redacts it again before it is raised.
+
+Outcome probabilities (``p_home``, ``p_draw``, ``p_away``) ride along with the score and never
+reject a reply: ``scoreline.predict.reply_probabilities`` says how they are read, and why
+unusable ones are dropped (the reason travels as ``Score.probability_note``).
 """
 
 from __future__ import annotations
@@ -21,10 +25,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scoreline.llm import extract_json_span, strip_thinking
+from scoreline.predict.reply_probabilities import PROBABILITY_KEYS, read_probabilities
 from scoreline.tendency import tendency_of
 
 __all__ = [
@@ -88,11 +93,15 @@ class ReplyParseError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Score:
-    """A predicted full-time score."""
+    """A predicted full-time score, with the outcome probabilities stated beside it."""
 
     home: int
     away: int
     match_id: str | None = None
+    probabilities: tuple[float, float, float] | None = None
+    """``(p_home, p_draw, p_away)`` summing to 1, when the reply gave usable ones."""
+    probability_note: str | None = None
+    """Why the reply's probabilities were dropped (the score still counts)."""
 
     @property
     def result(self) -> str:
@@ -142,16 +151,23 @@ def _entry_score(entry: dict[str, Any]) -> Score | None:
         and not isinstance(found_id[1], bool)
     ):
         match_id = str(found_id[1]).strip()
+    probabilities, note = read_probabilities(entry)
     home, away = _first(entry, _HOME_KEYS), _first(entry, _AWAY_KEYS)
     if home is not None and away is not None:
-        return Score(_goals(home[1], home[0]), _goals(away[1], away[0]), match_id)
+        goals = (_goals(home[1], home[0]), _goals(away[1], away[0]))
+        return Score(*goals, match_id, probabilities, note)
     score = entry.get("score") or entry.get("prediction")
     if isinstance(score, str) and (m := _SCORE_TEXT.match(score)):
-        return Score(_goals(m[1], "score"), _goals(m[2], "score"), match_id)
+        goals = (_goals(m[1], "score"), _goals(m[2], "score"))
+        return Score(*goals, match_id, probabilities, note)
     if isinstance(score, dict):
         inner = _entry_score(score)
         if inner is not None:
-            return Score(inner.home, inner.away, match_id or inner.match_id)
+            stated = (probabilities, note) if probabilities or note else None
+            inner_stated = (inner.probabilities, inner.probability_note)
+            return Score(
+                inner.home, inner.away, match_id or inner.match_id, *(stated or inner_stated)
+            )
     return None
 
 
@@ -210,7 +226,7 @@ def parse_score(text: str, match_id: str) -> Score:
     if not named:
         unnamed = [s for s in scores if s.match_id is None]
         if len(scores) == 1 and unnamed:
-            return Score(unnamed[0].home, unnamed[0].away, match_id)
+            return replace(unnamed[0], match_id=match_id)
         others = sorted({s.match_id for s in scores if s.match_id is not None})
         named_ids = ", ".join(_quote(other) for other in others[:_QUOTED_IDS])
         more = f" and {len(others) - _QUOTED_IDS} more" if len(others) > _QUOTED_IDS else ""
@@ -221,14 +237,14 @@ def parse_score(text: str, match_id: str) -> Score:
         )
     if len({(s.home, s.away) for s in named}) > 1:
         raise ReplyParseError(f"conflicting scores for match {match_id}", CONFLICTING)
-    return Score(named[0].home, named[0].away, match_id)
+    return replace(named[0], match_id=match_id)
 
 
 def reply_schema(*, probabilities: bool = False) -> dict[str, Any]:
     """The JSON Schema of the reply the system prompt asks for (strict: every key required).
 
-    Goals are integers 0-20; with ``probabilities`` each entry also carries ``home_win``,
-    ``draw`` and ``away_win`` between 0 and 1.
+    Goals are integers 0-20; with ``probabilities`` (what ``SYSTEM_PROMPT`` asks for) each
+    entry also carries ``p_home``, ``p_draw`` and ``p_away`` between 0 and 1.
     """
     goals = {"type": "integer", "minimum": 0, "maximum": MAX_GOALS}
     entry: dict[str, Any] = {
@@ -237,7 +253,7 @@ def reply_schema(*, probabilities: bool = False) -> dict[str, Any]:
         "away_score": goals,
     }
     if probabilities:
-        entry |= {k: {"type": "number", "minimum": 0, "maximum": 1} for k in _PROBABILITIES}
+        entry |= {k: {"type": "number", "minimum": 0, "maximum": 1} for k in PROBABILITY_KEYS}
     item = {
         "type": "object",
         "properties": entry,
@@ -250,9 +266,6 @@ def reply_schema(*, probabilities: bool = False) -> dict[str, Any]:
         "required": ["predictions"],
         "additionalProperties": False,
     }
-
-
-_PROBABILITIES = ("home_win", "draw", "away_win")
 
 
 class _Accept:
@@ -270,6 +283,7 @@ def make_accept(match_id: str, *, probabilities: bool = False) -> Any:
     """An ``accept`` function for ``Registry.call_with_fallback`` that parses this match.
 
     It carries ``json_schema`` (``reply_schema``), which the registry sends to a model whose
-    output mode is ``json_schema``.
+    output mode is ``json_schema``; with ``probabilities`` the schema asks for them (the
+    parser reads them either way, and never rejects a reply for them).
     """
     return _Accept(match_id, reply_schema(probabilities=probabilities))

@@ -1,19 +1,33 @@
-"""What a predict job will do, read from the store before any model is called."""
+"""What a predict job will do, read from the store before any model is called.
+
+Besides the models still to ask, the plan holds the disabled models whose recovery probe
+is due and that this job claimed (``store.claim_probes``: one job wins each), and the paid
+models the budget leaves out of this job (``predict.budget``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from scoreline.config import Config
+from scoreline.config_checks import policy_of
 from scoreline.errors import ScorelineError
+from scoreline.llm import p95_by_model
+from scoreline.predict.budget import BudgetGate, gate_paid_models
 from scoreline.predict.prompt import FixtureInfo, build_context, render_prompt, source_lines
 from scoreline.scoring import PastResult
 from scoreline.store import (
+    BatchInputs,
+    BudgetStatus,
     Database,
     ModelRow,
     StoredMatch,
+    claim_probes,
+    due_probes,
     learned_outputs,
+    primary_latencies,
     read_batch_inputs,
     snapshots_before,
 )
@@ -44,6 +58,14 @@ class PredictPlan:
     """Output modes the store learned (probed, or lowered after a refusal), by model id."""
     notes: tuple[str, ...] = ()
     """What the data sources said before ``now`` (``source_lines``); none without sources."""
+    hedge_latency: dict[str, float] = field(default_factory=dict)
+    """The recent p95 latency (ms) of each model hedging at ``hedge = "p95"``."""
+    probes: frozenset[str] = frozenset()
+    """Disabled models asked as their recovery probe (claimed by this job), in ``model_ids``."""
+    budget_skipped: tuple[str, ...] = ()
+    """Paid models left out because this job would cross the budget."""
+    budget: BudgetStatus | None = None
+    """The budget this job was decided on (``None``: no limit, or no paid model to ask)."""
 
 
 def model_rows(config: Config) -> list[ModelRow]:
@@ -119,22 +141,51 @@ def load_plan(
         away_team=match.away_team,
     )
     notes = _notes(db, config, fixture, now)
+    prompt = render_prompt(build_context(fixture, history), notes)
     active = [m.id for m in config.active_models()]
-    to_ask = tuple(m for m in active if m not in inputs.done and m not in inputs.disabled)
+    to_ask, probes, gate = _models_to_ask(db, config, inputs, active, prompt, now)
     return PredictPlan(
         match_id=match_id,
         fixture=fixture,
         odds=(match.odds_home, match.odds_draw, match.odds_away),
         history=history,
-        prompt=render_prompt(build_context(fixture, history), notes),
+        prompt=prompt,
         model_ids=to_ask,
         skipped=len(config.models) - len(to_ask),
-        cooling=set(inputs.cooling),
+        cooling=set(inputs.cooling) - probes,
         after_kickoff=now >= fixture.kickoff_at,
         answered_before=sum(m in inputs.done for m in active),
         outputs=learned_modes(db),
         notes=notes,
+        hedge_latency=hedge_latencies(db, config, to_ask),
+        probes=frozenset(probes),
+        budget_skipped=gate.skipped,
+        budget=gate.status,
     )
+
+
+def _models_to_ask(
+    db: Database,
+    config: Config,
+    inputs: BatchInputs,
+    active: list[str],
+    prompt: str,
+    now: datetime,
+) -> tuple[tuple[str, ...], set[str], BudgetGate]:
+    """The enabled models that have not predicted the match, the due probes this job won,
+    both within the budget.
+
+    A probe is claimed only once the budget let it in, so a skipped model keeps its turn.
+    """
+    open_ = [m for m in active if m not in inputs.done]
+    disabled = [m for m in open_ if m in inputs.disabled]
+    due = set(due_probes(db, now=now, model_ids=disabled)) if disabled else set()
+    gate = gate_paid_models(
+        db, config, [m for m in open_ if m not in inputs.disabled or m in due], prompt, now
+    )
+    probes = set(claim_probes(db, [m for m in gate.kept if m in due], now=now)) if due else set()
+    to_ask = tuple(m for m in gate.kept if m not in inputs.disabled or m in probes)
+    return to_ask, probes, gate
 
 
 def _notes(db: Database, config: Config, fixture: FixtureInfo, now: datetime) -> tuple[str, ...]:
@@ -143,6 +194,12 @@ def _notes(db: Database, config: Config, fixture: FixtureInfo, now: datetime) ->
         return ()
     snapshots = snapshots_before(db, fixture.match_id, fixture.competition, fixture.season, now)
     return source_lines(fixture, snapshots, include_odds=config.prompt.include_odds)
+
+
+def hedge_latencies(db: Database, config: Config, model_ids: Sequence[str]) -> dict[str, float]:
+    """The recent p95 latency of each model that hedges at ``hedge = "p95"`` (ms)."""
+    p95 = [m for m in model_ids if policy_of(config, m).hedge_p95]
+    return p95_by_model(primary_latencies(db, p95)) if p95 else {}
 
 
 def learned_modes(db: Database) -> dict[str, str]:

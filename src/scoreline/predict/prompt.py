@@ -34,7 +34,7 @@ __all__ = [
     "source_lines",
 ]
 
-PROMPT_VERSION = "2"
+PROMPT_VERSION = "3"
 """Changes whenever ``SYSTEM_PROMPT`` or ``render_prompt`` would send other words: each
 attempt records it beside the SHA-256 of the exact text sent."""
 
@@ -49,8 +49,11 @@ You are an expert football analyst taking part in a score-prediction league.
 For each match you are given, predict the exact full-time score (90 minutes plus stoppage time).
 Points reward the right tendency (home win, draw, away win), more for the right goal difference
 and most for the exact score; unlikely tendencies that turn out right earn more.
+Also give your probabilities of a home win, a draw and an away win (numbers from 0 to 1 that
+sum to 1); they are judged with proper scoring rules, so state what you believe.
 Reply with JSON only, in exactly this shape:
-{"predictions": [{"match_id": "<id as given>", "home_score": <int>, "away_score": <int>}]}"""
+{"predictions": [{"match_id": "<id as given>", "home_score": <int>, "away_score": <int>,
+"p_home": <number>, "p_draw": <number>, "p_away": <number>}]}"""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 from scoreline.config import Config
 from scoreline.health import MODEL_SPECIFIC_ERRORS, match_at_fault
-from scoreline.llm import Attempt, Evidence, lower_output
+from scoreline.llm import CANCELLED, Attempt, Evidence, lower_output
 from scoreline.predict.parse import Score
 from scoreline.predict.plan import PredictPlan
 from scoreline.predict.prompt import PROMPT_VERSION, prompt_sha256
@@ -123,9 +123,22 @@ def _attempt(
     was at fault."""
     own_primary = not a.is_fallback and a.model_id == outcome.model_id
     uncounted = own_primary and not a.ok and a.error_class in MODEL_SPECIFIC_ERRORS
+    reason = reason if uncounted else None
+    return attempt_row(plan.match_id, outcome.model_id, a, now, uncounted_reason=reason)
+
+
+def attempt_row(
+    match_id: str | None,
+    model_id: str,
+    a: Attempt,
+    now: datetime,
+    *,
+    uncounted_reason: str | None = None,
+) -> NewAttempt:
+    """One call as the row ``prediction_attempts`` keeps, credited to ``model_id``."""
     return NewAttempt(
-        match_id=plan.match_id,
-        model_id=outcome.model_id,
+        match_id=match_id,
+        model_id=model_id,
         called_model_id=a.model_id,
         provider=a.provider,
         is_fallback=a.is_fallback,
@@ -139,7 +152,7 @@ def _attempt(
         cost_usd=a.cost_usd,
         hedged=a.hedged or None,
         created_at=now,
-        uncounted_reason=reason if uncounted else None,
+        uncounted_reason=uncounted_reason,
         **_evidence(a.evidence),
     )
 
@@ -166,8 +179,11 @@ def _evidence(evidence: Evidence | None) -> dict[str, Any]:
 
 
 def _primary_attempt(outcome: ModelOutcome) -> Attempt | None:
-    """The primary's own call; ``None`` when the cooldown skipped it (nothing learned)."""
-    return next((a for a in outcome.attempts if not a.is_fallback), None)
+    """The primary's own call; ``None`` when the cooldown skipped it or a hedge cancelled it
+    (nothing learned)."""
+    return next(
+        (a for a in outcome.attempts if not a.is_fallback and a.error_class != CANCELLED), None
+    )
 
 
 def _primary_failed(outcome: ModelOutcome) -> bool:

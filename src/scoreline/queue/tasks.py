@@ -85,7 +85,10 @@ class JobQueue:
         with self._lease(f"score-{match_id}") as held:
             if not held:
                 return {"match_id": match_id, "skipped": "locked"}
-            summary = score_match(self.db, match_id, now=now or utc_now())
+            rule = self.config.scoring.draw_goal_difference
+            summary = score_match(
+                self.db, match_id, now=now or utc_now(), draw_goal_difference=rule
+            )
         return summary.as_dict()
 
     def _record_failure(self, signal: str, task: Any, exc: BaseException | None = None) -> None:

@@ -15,11 +15,14 @@ import threading
 import time
 from datetime import UTC, datetime
 
+from scoreline.alerts import check_alerts
 from scoreline.config import Config, ScheduleConfig
 from scoreline.queue.backend import describe_queue_url
+from scoreline.queue.backlog import BacklogWatch
 from scoreline.queue.gate import QUEUE_DOWN, GatedConsumer, QueueGate
 from scoreline.queue.reconcile import sweep_retention
 from scoreline.queue.tasks import JobQueue
+from scoreline.store import due_probes, schedule_recovery
 
 __all__ = ["next_sweep_in", "run_worker"]
 
@@ -66,13 +69,46 @@ def _retention_once(queue: JobQueue) -> None:
         log.info("retention: cleared %d reply texts", cleared)
 
 
+def _probes_due(queue: JobQueue, now: datetime) -> bool:
+    """Whether a disabled model served over HTTP is due for its recovery probe.
+
+    Read from the store first, so an idle worker loads the provider SDK only to probe.
+    """
+    config = queue.config
+    schedule_recovery(queue.db, now=now, wait_s=config.health.recover_after_s)
+    served = [m.id for m in config.active_models() if config.provider_of(m.id).needs_endpoint]
+    return bool(served) and bool(due_probes(queue.db, now=now, model_ids=served))
+
+
+def _operations_once(queue: JobQueue, gate: QueueGate, backlog: BacklogWatch) -> None:
+    """Probe models due for recovery when nothing is due, then raise what needs an alert.
+
+    Each step is one line on failure and never stops the sweep: the database or the queue
+    may be down, and the next turn tries again.
+    """
+    now = datetime.now(UTC)
+    try:
+        pending = queue.huey.pending_count() if gate.is_open() else 0
+        age = backlog.observe(pending, time.monotonic())
+        if pending == 0 and _probes_due(queue, now):
+            from scoreline.predict.recovery import recover_idle  # the SDK, only when needed
+
+            recover_idle(queue.db, queue.config, now)
+        check_alerts(queue.db, queue.config, now, backlog_age_s=age)
+    except Exception as exc:  # a failing step must not stop the sweep thread
+        log.warning("operations step failed (%s)", type(exc).__name__)
+
+
 def _sweep_forever(queue: JobQueue, gate: QueueGate, stop: threading.Event) -> None:
     next_retention = 0.0
+    backlog = BacklogWatch()
     while not stop.is_set():
         if time.monotonic() >= next_retention:
             next_retention = time.monotonic() + RETENTION_EVERY_S
             _retention_once(queue)
-        stop.wait(_sweep_once(queue, gate))
+        wait = _sweep_once(queue, gate)
+        _operations_once(queue, gate, backlog)
+        stop.wait(wait)
 
 
 def run_worker(config: Config, *, workers: int = 4, queue: JobQueue | None = None) -> None:

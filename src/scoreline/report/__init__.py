@@ -25,7 +25,25 @@ from scoreline.report.metrics import (
 from scoreline.report.model_page import PENDING_METRICS, fold_matchdays, model_record
 from scoreline.report.window import parse_moment, today_window
 
+# -- coverage and the operator's view of running unattended --
+# isort: split
+from scoreline.report.coverage import (
+    COVERAGE_WINDOW,
+    coverage_row,
+    coverage_rows,
+    coverage_summary,
+    expected_models,
+    pooled,
+)
+from scoreline.report.operations import (
+    budget_view,
+    models_by_state,
+    operations_overview,
+    source_rows,
+)
+
 __all__ = [
+    "COVERAGE_WINDOW",
     "DEFAULT_COMPLETION_TOKENS",
     "DEFAULT_PROMPT_TOKENS",
     "LATENCY_BUCKETS_S",
@@ -36,11 +54,16 @@ __all__ = [
     "WARN_MULTIPLIER",
     "LatencyRow",
     "MetricsSnapshot",
+    "budget_view",
     "compare_models",
     "competition_page",
     "competitions_index",
     "consensus",
     "countdown",
+    "coverage_row",
+    "coverage_rows",
+    "coverage_summary",
+    "expected_models",
     "fallback_stats",
     "fold_matchdays",
     "leaderboard_rows",
@@ -51,7 +74,11 @@ __all__ = [
     "model_health",
     "model_health_of",
     "model_record",
+    "models_by_state",
+    "operations_overview",
     "parse_moment",
+    "pooled",
     "recent_matches",
+    "source_rows",
     "today_window",
 ]

@@ -1,17 +1,15 @@
 """The leaderboard as plain rows, for the public API and the dashboard.
 
-The ranking belongs to ``scoreline.scoring.leaderboard``; this adapter only turns its rows
+The ranking belongs to ``scoreline.scoring.ranking``; this adapter only turns its rows
 into dicts of ``LEADERBOARD_COLUMNS`` so the web renders JSON or HTML from plain data.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import math
 from datetime import datetime
 from typing import Any
 
-from scoreline.scoring import SORT_KEYS, LeaderboardRow, leaderboard
+from scoreline.scoring.ranking import SORT_KEYS, LeaderboardRow, leaderboard
 from scoreline.store import Database
 
 __all__ = ["LEADERBOARD_COLUMNS", "SORT_KEYS", "leaderboard_rows"]
@@ -29,6 +27,20 @@ LEADERBOARD_COLUMNS = (
     "exact_pct",
     "goal_diff_pct",
     "fallback_rate_pct",
+    "provisional",
+    "n_probabilistic",
+    "n_common",
+    "rps",
+    "rps_ci",
+    "brier",
+    "log_loss",
+    "outcome_accuracy_pct",
+    "skill_vs_market",
+    "skill_ci",
+    "beats_market",
+    "rank_ci",
+    "p_first",
+    "scoring_rule",
 )
 """Fields of every leaderboard row, in display order."""
 
@@ -42,6 +54,8 @@ def leaderboard_rows(
     until: datetime | None = None,
     sort: str = "avg",
     include_after_kickoff: bool = False,
+    min_matches: int = 0,
+    draw_goal_difference: bool = False,
 ) -> list[dict[str, Any]]:
     """Rank the models on scored predictions; each row a dict of ``LEADERBOARD_COLUMNS``.
 
@@ -53,6 +67,8 @@ def leaderboard_rows(
         until: Only matches kicking off at or before this moment (aware UTC).
         sort: One of ``SORT_KEYS``.
         include_after_kickoff: Count predictions made after kick-off too.
+        min_matches: Fewer scored predictions: provisional and unranked.
+        draw_goal_difference: The draw rule the points were scored with (the label).
 
     Raises:
         ValueError: ``sort`` is not one of ``SORT_KEYS``.
@@ -65,15 +81,12 @@ def leaderboard_rows(
         until=until,
         sort=sort,
         include_after_kickoff=include_after_kickoff,
+        min_matches=min_matches,
+        draw_goal_difference=draw_goal_difference,
     )
     return [_as_dict(row) for row in rows]
 
 
-def _finite(value: Any) -> Any:
-    """JSON has no NaN or infinity: an undefined number (an interval over no data) is None."""
-    return None if isinstance(value, float) and not math.isfinite(value) else value
-
-
 def _as_dict(row: LeaderboardRow) -> dict[str, Any]:
-    values = dataclasses.asdict(row)
-    return {name: _finite(values.get(name)) for name in LEADERBOARD_COLUMNS}
+    values = row.as_dict()
+    return {name: values.get(name) for name in LEADERBOARD_COLUMNS}

@@ -28,9 +28,9 @@ class FaultMode(StrEnum):
 
     Most are failures a client must survive (they trigger a fallback); `echo_auth` and
     `echo_key` are failures that also put the caller's key where an error quotes it; `think`,
-    `reasoning_only` and `no_usage` are valid answers in unusual shapes that reply
-    handlers and token accounting must cope with; `no_json_schema` and `no_response_format`
-    are servers that support fewer output modes.
+    `reasoning_only`, `no_usage` and `slow` are valid answers in unusual shapes (or at an
+    unusual pace) that reply handlers, token accounting and hedging must cope with;
+    `no_json_schema` and `no_response_format` are servers that support fewer output modes.
 
     A model's own misbehaviour (`prose`, `think`, `out_of_range`) meets the request's
     `response_format` as on a server that constrains decoding: under `json_schema` the answer
@@ -74,6 +74,8 @@ class FaultMode(StrEnum):
     """Refuse any response_format with a 400 naming it; plain requests are answered."""
     OTHER_MODEL = "other_model"
     """Answer normally, but name another model in the body (a provider serving a substitute)."""
+    SLOW = "slow"
+    """Answer normally after the fault's `latency_s` (required): a primary in a slow spell."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,8 @@ class Fault:
             raise ValueError(f"p must be a probability in [0, 1], got {self.p!r}")
         if self.latency_s is not None and (not _is_number(self.latency_s) or self.latency_s < 0):
             raise ValueError(f"latency_s must be a number >= 0, got {self.latency_s!r}")
+        if self.mode is FaultMode.SLOW and not self.latency_s:
+            raise ValueError("mode 'slow' needs latency_s > 0 (how much slower it answers)")
         object.__setattr__(self, "p", float(self.p))
         if self.latency_s is not None:
             object.__setattr__(self, "latency_s", float(self.latency_s))

@@ -3,6 +3,12 @@
 Answers are deterministic per (model name, match id) so a test can predict them and
 a demo looks the same every run, and they follow a realistic distribution of
 football scores so leaderboards built on sandbox answers look like real ones.
+
+Outcome probabilities (``p_home``, ``p_draw``, ``p_away``) come with each score when the
+request asks for them (the prompt or the ``json_schema`` names ``p_home``), leaning towards
+the predicted tendency. Two fault modes answer in the other shapes a parser must take: a
+``think`` answer leaves them out (the score still counts) and a ``reasoning_only`` answer
+states them as percentages.
 """
 
 from __future__ import annotations
@@ -82,18 +88,53 @@ def predict_score(model: str, match_id: str) -> tuple[int, int]:
     return _SCORES[0][0]
 
 
-def answer_text(model: str, match_ids: list[str], *, out_of_range: bool = False) -> str:
+def predict_probabilities(model: str, match_id: str) -> tuple[float, float, float]:
+    """Return the deterministic ``(p_home, p_draw, p_away)`` beside `predict_score`'s score.
+
+    The predicted tendency gets 0.40-0.70 (a draw 0.30-0.45); the rest is shared by the two
+    others. Two decimals, summing to exactly 1.00 as most models write them.
+    """
+    digest = hashlib.sha256(f"{model}\x1f{match_id}\x1fp".encode()).digest()
+    first, second = digest[0] / 255, digest[1] / 255
+    home, away = predict_score(model, match_id)
+    if home == away:
+        draw = round(0.30 + 0.15 * first, 2)
+        p_home = round((1 - draw) * (0.45 + 0.2 * second), 2)
+        return (p_home, draw, round(1 - draw - p_home, 2))
+    favourite = round(0.40 + 0.30 * first, 2)
+    draw = round((1 - favourite) * (0.4 + 0.2 * second), 2)
+    other = round(1 - favourite - draw, 2)
+    return (favourite, draw, other) if home > away else (other, draw, favourite)
+
+
+def answer_text(
+    model: str,
+    match_ids: list[str],
+    *,
+    out_of_range: bool = False,
+    probabilities: str | None = None,
+) -> str:
     """Return the JSON text a well-behaved model would reply with.
 
     Args:
         model: the requested model name; it seeds the scores.
         match_ids: the ids asked about; without any, a bare `{home_score, away_score}`.
         out_of_range: push the home score above 20, as a confused model might.
+        probabilities: add `p_home/p_draw/p_away`: ``"fraction"`` (0.45) or ``"percent"`` (45).
     """
 
-    def score(match_id: str) -> dict[str, int]:
+    def score(match_id: str) -> dict[str, Any]:
         home, away = predict_score(model, match_id)
-        return {"home_score": home + 25 if out_of_range else home, "away_score": away}
+        entry: dict[str, Any] = {
+            "home_score": home + 25 if out_of_range else home,
+            "away_score": away,
+        }
+        if probabilities is not None:
+            scale = 100 if probabilities == "percent" else 1
+            stated = predict_probabilities(model, match_id)
+            keys = ("p_home", "p_draw", "p_away")
+            entry |= {k: round(p * scale, 2) for k, p in zip(keys, stated, strict=True)}
+        return entry
 
     if not match_ids:
         return json.dumps(score(""))
@@ -237,13 +278,28 @@ def chat_reply(
         return json_reply(200, completion(model, answer, prompt=prompt))
     if fault is not None and mode is FaultMode.STATUS:
         return error_reply(fault.status_code, f"{_message_for(fault.status_code)} (sandbox fault)")
-    answer = answer_text(model, find_match_ids(prompt), out_of_range=mode is FaultMode.OUT_OF_RANGE)
+    answer = answer_text(
+        model,
+        find_match_ids(prompt),
+        out_of_range=mode is FaultMode.OUT_OF_RANGE,
+        probabilities=_probability_style(mode, prompt, response_format),
+    )
     if mode is FaultMode.PROSE and kind == "json_object":
         answer, mode = json.dumps({"answer": PROSE_ANSWER}), None
     body = _answer_body(mode, model=model, prompt=prompt, answer=answer)
     if mode is FaultMode.OTHER_MODEL:
         body["model"] = f"{model}-substitute"
     return json_reply(200, body, headers=(("x-request-id", f"req-{secrets.token_hex(8)}"),))
+
+
+def _probability_style(mode: FaultMode | None, prompt: str, response_format: Any) -> str | None:
+    """How the answer states probabilities: not at all unless asked, as the fault shapes it."""
+    asked = "p_home" in prompt or (
+        format_kind(response_format) == "json_schema" and "p_home" in json.dumps(response_format)
+    )
+    if not asked or mode is FaultMode.THINK:
+        return None
+    return "percent" if mode is FaultMode.REASONING_ONLY else "fraction"
 
 
 def _message_for(status: int) -> str:

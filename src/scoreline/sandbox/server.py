@@ -22,6 +22,7 @@ from scoreline.sandbox.faults import Fault
 from scoreline.sandbox.replies import error_reply
 from scoreline.sandbox.routes import Router
 from scoreline.sandbox.state import SandboxState
+from scoreline.sandbox.usage import with_reasoning_usage
 from scoreline.sandbox.wire import (
     Action,
     BodyTooLargeError,
@@ -245,7 +246,7 @@ class SandboxServer:
                 await hang(reader)
                 return
             assert isinstance(outcome, Reply)
-            await write_reply(conn, writer, outcome)
+            await write_reply(conn, writer, with_reasoning_usage(outcome))
             if not can_reuse(conn):
                 return
             conn.start_next_cycle()

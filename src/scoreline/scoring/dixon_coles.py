@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,16 +30,19 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from scoreline.forecast import Estimate
 from scoreline.scoring.expected import best_score_for_expected_points
 from scoreline.scoring.extras import MissingExtraError
+from scoreline.scoring.goals import outcome_probabilities, score_matrix_json
 from scoreline.scoring.history import MatchInfo, PastResult, results_before
-from scoreline.scoring.market import predict_market
+from scoreline.scoring.market import estimate_market, predict_market
 
 __all__ = [
     "DixonColesCache",
     "DixonColesSettings",
     "MissingExtraError",
     "dixon_coles_score_matrix",
+    "estimate_dixon_coles",
     "predict_dixon_coles",
 ]
 
@@ -194,11 +197,9 @@ def _has_enough(
     """Whether the window supports a fit that knows both teams well enough."""
     if len(results) < settings.min_matches:
         return False
-    for team in (match.home_team, match.away_team):
-        played = sum(1 for r in results if team in (r.home_team, r.away_team))
-        if played < settings.min_team_matches:
-            return False
-    return True
+    played = Counter(r.home_team for r in results)
+    played.update(r.away_team for r in results)
+    return min(played[match.home_team], played[match.away_team]) >= settings.min_team_matches
 
 
 def dixon_coles_score_matrix(
@@ -230,11 +231,8 @@ def dixon_coles_score_matrix(
     cache = DEFAULT_CACHE if cache is None else cache
     cutoff = _match_day_cutoff(match.kickoff_at)
     window_start = cutoff - timedelta(days=settings.lookback_days)
-    results = [
-        r
-        for r in results_before(history, cutoff, competition=match.competition)
-        if r.kickoff_at >= window_start
-    ]
+    window = [r for r in history if window_start <= r.kickoff_at < cutoff]
+    results = results_before(window, cutoff, competition=match.competition)
     if not _has_enough(results, match, settings):
         return None
     digest = hash(
@@ -280,3 +278,30 @@ def predict_dixon_coles(
     if matrix is None:
         return predict_market(match, history)
     return best_score_for_expected_points(matrix)
+
+
+def estimate_dixon_coles(
+    match: MatchInfo,
+    history: Iterable[PastResult],
+    *,
+    cache: DixonColesCache | None = None,
+    settings: DixonColesSettings | None = None,
+) -> Estimate:
+    """``ref-dixon-coles``'s score, its outcome probabilities and its score matrix.
+
+    The probabilities are the grid's home-win, draw and away-win mass; the grid is stored
+    too (``score_matrix_json``). Where ``predict_dixon_coles`` falls back to ``ref-market``,
+    so does this, with the market's probabilities and no matrix.
+
+    Raises:
+        MissingExtraError: If penaltyblog is not installed.
+    """
+    history = list(history)
+    matrix = dixon_coles_score_matrix(match, history, cache=cache, settings=settings)
+    if matrix is None:
+        return estimate_market(match, history)
+    return Estimate(
+        *best_score_for_expected_points(matrix),
+        probabilities=outcome_probabilities(matrix),
+        score_matrix=score_matrix_json(matrix),
+    )

@@ -1,9 +1,12 @@
 """The ``ref-market`` forecaster: what the betting market implies.
 
-Odds -> overround removed (Shin) -> Poisson goal means matching the 1X2
-probabilities -> score grid -> the expected-points-maximising score. Without
-odds it falls back to a league-average Poisson grid from earlier results of
-the same competition, and to 2-1 when there are too few of those.
+Odds -> margin removed (``DEMARGIN_METHOD``) -> the market's 1X2 probabilities, which are
+the forecaster's probabilities and the bar every other forecaster is measured against ->
+Poisson goal means matching them -> score grid -> the expected-points-maximising score.
+Score and probabilities come from the same de-margined odds, so they never disagree.
+Without odds it falls back to a league-average Poisson grid from earlier results of the
+same competition (probabilities from that grid), and to 2-1 with the base rates
+(``scoring.base_rates``) when there are too few of those.
 """
 
 from __future__ import annotations
@@ -14,20 +17,25 @@ from typing import Literal, get_args
 import numpy as np
 from numpy.typing import NDArray
 
+from scoreline.forecast import Estimate
+from scoreline.scoring.base_rates import base_rates
 from scoreline.scoring.expected import best_score_for_expected_points
 from scoreline.scoring.extras import MissingExtraError
 from scoreline.scoring.goals import (
     fit_poisson_means,
-    implied_probabilities,
     league_average_means,
+    outcome_probabilities,
     poisson_score_matrix,
 )
 from scoreline.scoring.history import MatchInfo, PastResult, results_before
 
 __all__ = [
+    "DEMARGIN_METHOD",
     "DEMARGIN_METHODS",
     "DemarginMethod",
     "demargin",
+    "estimate_market",
+    "market_probabilities",
     "market_score_matrix",
     "predict_market",
 ]
@@ -39,6 +47,8 @@ DEMARGIN_METHODS: tuple[str, ...] = get_args(DemarginMethod)
 
 NO_DATA_SCORE = (2, 1)
 """The prediction when neither odds nor enough history exist."""
+DEMARGIN_METHOD: DemarginMethod = "multiplicative"
+"""How ``ref-market`` takes the margin out: each inverse price divided by their sum."""
 
 
 def demargin(
@@ -80,8 +90,26 @@ def demargin(
     return (float(probs[0]), float(probs[1]), float(probs[2]))
 
 
+def market_probabilities(
+    odds: tuple[float, float, float], method: DemarginMethod = DEMARGIN_METHOD
+) -> tuple[float, float, float]:
+    """The market's ``(p_home, p_draw, p_away)`` from valid 1X2 odds.
+
+    ``multiplicative`` is computed here (the same division penaltyblog does, so
+    ``ref-market`` needs no extra); ``shin`` and ``power`` are ``demargin``'s.
+    """
+    if method == "multiplicative":
+        inverse = [1.0 / price for price in odds]
+        total = sum(inverse)
+        return (inverse[0] / total, inverse[1] / total, inverse[2] / total)
+    return demargin(*odds, method=method)
+
+
 def market_score_matrix(
-    match: MatchInfo, history: Iterable[PastResult]
+    match: MatchInfo,
+    history: Iterable[PastResult],
+    *,
+    method: DemarginMethod = DEMARGIN_METHOD,
 ) -> NDArray[np.float64] | None:
     """Return the score grid ``ref-market`` predicts from, or None without data.
 
@@ -89,6 +117,7 @@ def market_score_matrix(
         match: The match; its odds are used when all three are valid.
         history: Earlier results; only those before kick-off in the match's
             competition are used, and only when there are no odds.
+        method: How the margin is taken out of the odds.
 
     Returns:
         The normalised score grid (rows home goals), or None when there are
@@ -97,13 +126,31 @@ def market_score_matrix(
     odds = match.odds
     means: tuple[float, float] | None
     if odds is not None:
-        means = fit_poisson_means(*implied_probabilities(*odds))
+        means = fit_poisson_means(*market_probabilities(odds, method))
     else:
         earlier = results_before(history, match.kickoff_at, competition=match.competition)
         means = league_average_means(earlier)
     if means is None:
         return None
     return poisson_score_matrix(*means)
+
+
+def estimate_market(
+    match: MatchInfo,
+    history: Iterable[PastResult],
+    *,
+    method: DemarginMethod = DEMARGIN_METHOD,
+) -> Estimate:
+    """``ref-market``'s score and probabilities (see the module docstring)."""
+    history = list(history)
+    matrix = market_score_matrix(match, history, method=method)
+    if matrix is None:
+        return Estimate(*NO_DATA_SCORE, probabilities=base_rates(match, history))
+    odds = match.odds
+    probabilities = (
+        market_probabilities(odds, method) if odds is not None else outcome_probabilities(matrix)
+    )
+    return Estimate(*best_score_for_expected_points(matrix), probabilities=probabilities)
 
 
 def predict_market(match: MatchInfo, history: Iterable[PastResult]) -> tuple[int, int]:

@@ -1,15 +1,17 @@
 """Reference forecasters: baselines that need no LLM, by model id.
 
-Every forecaster takes the match and earlier results and returns a score. The
-caller passes only pre-kick-off data, and every forecaster filters again
-(``results_before``), so a later result can never change a prediction.
+Every forecaster takes the match and earlier results and returns a score and outcome
+probabilities. The caller passes only pre-kick-off data, and every forecaster filters
+again (``results_before``), so a later result can never change a prediction.
 
-| id                | prediction                                                   |
-| ----------------- | ------------------------------------------------------------ |
-| ``ref-home-2-1``  | always 2-1                                                   |
-| ``ref-draw-1-1``  | always 1-1                                                   |
-| ``ref-market``    | odds -> Poisson grid -> expected-points-best score           |
-| ``ref-dixon-coles`` | Dixon-Coles fit on history -> expected-points-best score   |
+| id                  | score                                    | probabilities             |
+| ------------------- | ---------------------------------------- | ------------------------- |
+| ``ref-home-2-1``    | always 2-1                               | base rates                |
+| ``ref-draw-1-1``    | always 1-1                               | base rates                |
+| ``ref-market``      | odds -> Poisson grid -> expected-points  | de-margined odds          |
+| ``ref-dixon-coles`` | Dixon-Coles fit -> expected-points       | the fit's grid (stored)   |
+
+Base rates: ``scoring.base_rates``; de-margining: ``scoring.market.DEMARGIN_METHOD``.
 
 Each is also a ``scoreline.forecast.Forecaster`` (a ``LocalForecaster`` subclass registered
 in ``REFERENCE_CLASSES``), which is how the predict job and the backtest run them.
@@ -20,10 +22,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import cast
 
-from scoreline.forecast import LocalForecaster
-from scoreline.scoring.dixon_coles import DixonColesSettings, predict_dixon_coles
+from scoreline.forecast import Estimate, LocalForecaster
+from scoreline.scoring.base_rates import BASE_RATE_DAYS, base_rates
+from scoreline.scoring.dixon_coles import (
+    DixonColesSettings,
+    estimate_dixon_coles,
+    predict_dixon_coles,
+)
 from scoreline.scoring.history import MatchInfo, PastResult
-from scoreline.scoring.market import predict_market
+from scoreline.scoring.market import (
+    DEMARGIN_METHOD,
+    DemarginMethod,
+    estimate_market,
+    predict_market,
+)
 
 __all__ = [
     "REFERENCE_CLASSES",
@@ -58,28 +70,45 @@ def predict_draw_1_1(match: MatchInfo, history: Iterable[PastResult]) -> tuple[i
     return (1, 1)
 
 
-class HomeWinForecaster(LocalForecaster):
-    """``ref-home-2-1``: always 2-1; reads no history."""
+class _Naive(LocalForecaster):
+    """A fixed score; the competition's base rates as its probabilities."""
 
-    history_days = 0
+    history_days = BASE_RATE_DAYS + 1
+    """The base rates' window, counted from kick-off: one day more for the day's start."""
+
+    def estimate(self, match: MatchInfo, history: Sequence[PastResult]) -> Estimate:
+        """The fixed score with the base rates."""
+        home, away = self.predict(match, history)
+        return Estimate(home, away, probabilities=base_rates(match, history))
+
+
+class HomeWinForecaster(_Naive):
+    """``ref-home-2-1``: always 2-1, with the base rates."""
+
     label = "always 2-1 (reference)"
     predict = staticmethod(predict_home_2_1)
 
 
-class DrawForecaster(LocalForecaster):
-    """``ref-draw-1-1``: always 1-1; reads no history."""
+class DrawForecaster(_Naive):
+    """``ref-draw-1-1``: always 1-1, with the base rates."""
 
-    history_days = 0
     label = "always 1-1 (reference)"
     predict = staticmethod(predict_draw_1_1)
 
 
 class MarketForecaster(LocalForecaster):
-    """``ref-market``: the odds' best score; reads history only for a match without odds."""
+    """``ref-market``: the de-margined odds and their best score; reads history only for a
+    match without odds."""
 
     history_days = 0
     label = "market odds (reference)"
+    demargin: DemarginMethod = DEMARGIN_METHOD
+    """How the margin is taken out of the odds (``[scoring]`` may set it per forecaster)."""
     predict = staticmethod(predict_market)
+
+    def estimate(self, match: MatchInfo, history: Sequence[PastResult]) -> Estimate:
+        """The de-margined odds and the score they imply."""
+        return estimate_market(match, history, method=self.demargin)
 
 
 class DixonColesForecaster(LocalForecaster):
@@ -89,6 +118,7 @@ class DixonColesForecaster(LocalForecaster):
     """The look-back counts from the match day (UTC midnight): one day more."""
     label = "Dixon-Coles (reference)"
     predict = staticmethod(predict_dixon_coles)
+    estimate = staticmethod(estimate_dixon_coles)
 
 
 class _Unknown(LocalForecaster):

@@ -100,6 +100,7 @@ def _settle_finished(
     *,
     stale_before: datetime,
     summary: ScoreSummary,
+    draw_goal_difference: bool,
 ) -> list[PointsRow]:
     """Return the points to write; count what happened in ``summary``."""
     writes: list[PointsRow] = []
@@ -107,7 +108,12 @@ def _settle_finished(
         if prediction.status == "void":
             continue
         breakdown = score_prediction(
-            prediction.predicted_home, prediction.predicted_away, goals[0], goals[1], quotas
+            prediction.predicted_home,
+            prediction.predicted_away,
+            goals[0],
+            goals[1],
+            quotas,
+            draw_goal_difference=draw_goal_difference,
         )
         row = PointsRow(
             prediction.id, breakdown.total, breakdown.tendency, breakdown.goal_diff, breakdown.exact
@@ -126,7 +132,10 @@ def _settle_finished(
 
 
 def _decide(
-    match: StoredMatch, predictions: list[PredictionToScore], summary: ScoreSummary
+    match: StoredMatch,
+    predictions: list[PredictionToScore],
+    summary: ScoreSummary,
+    draw_goal_difference: bool,
 ) -> Settlement:
     """What the rules say about the match as stored now; counts go into ``summary``."""
     summary.match_status = match.status
@@ -142,18 +151,27 @@ def _decide(
     stored = (match.quota_home, match.quota_draw, match.quota_away)
     new = (quotas.home, quotas.draw, quotas.away)
     points = _settle_finished(
-        predictions, (home, away), quotas, stale_before=match.updated_at, summary=summary
+        predictions,
+        (home, away),
+        quotas,
+        stale_before=match.updated_at,
+        summary=summary,
+        draw_goal_difference=draw_goal_difference,
     )
     return Settlement(quotas=new if new != stored else None, points=points)
 
 
-def score_match(db: Database, match_id: str, *, now: datetime) -> ScoreSummary:
+def score_match(
+    db: Database, match_id: str, *, now: datetime, draw_goal_difference: bool = False
+) -> ScoreSummary:
     """Score (or void) every prediction of one match from its stored result; idempotent.
 
     Args:
         db: The store.
         match_id: The match.
         now: Current time, aware UTC; stored as ``scored_at``.
+        draw_goal_difference: The draw rule (``[scoring] draw_goal_difference``); scoring a
+            match again under the other rule rewrites the points that differ.
 
     Returns:
         What was done. A match that is neither finished, cancelled nor postponed is left
@@ -164,14 +182,19 @@ def score_match(db: Database, match_id: str, *, now: datetime) -> ScoreSummary:
     """
     started = time.perf_counter()
     summary = ScoreSummary(match_id=match_id, match_status="")
-    settled = settle_match(db, match_id, lambda match, rows: _decide(match, rows, summary), now=now)
+    settled = settle_match(
+        db,
+        match_id,
+        lambda match, rows: _decide(match, rows, summary, draw_goal_difference),
+        now=now,
+    )
     summary.voided, summary.unscored = settled.voided, settled.unscored
     summary.wall_ms = (time.perf_counter() - started) * 1000
     return summary
 
 
 def rescore_changed(
-    db: Database, changed_ids: Iterable[str], *, now: datetime
+    db: Database, changed_ids: Iterable[str], *, now: datetime, draw_goal_difference: bool = False
 ) -> list[ScoreSummary]:
     """Rescore the matches whose result an import changed (``ImportReport.changed_result_ids``).
 
@@ -186,13 +209,17 @@ def rescore_changed(
     summaries = []
     for match_id in changed_ids:
         try:
-            summaries.append(score_match(db, match_id, now=now))
+            summaries.append(
+                score_match(db, match_id, now=now, draw_goal_difference=draw_goal_difference)
+            )
         except UnknownMatchError:
             continue
     return summaries
 
 
-def score_all(db: Database, *, now: datetime) -> list[ScoreSummary]:
+def score_all(
+    db: Database, *, now: datetime, draw_goal_difference: bool = False
+) -> list[ScoreSummary]:
     """Score every match that needs it: finished with pending predictions, finished and
     changed since it was scored, cancelled or postponed with predictions not yet void.
 
@@ -205,4 +232,7 @@ def score_all(db: Database, *, now: datetime) -> list[ScoreSummary]:
     Returns:
         One summary per match handled, by match id.
     """
-    return [score_match(db, match_id, now=now) for match_id in matches_to_score(db)]
+    return [
+        score_match(db, match_id, now=now, draw_goal_difference=draw_goal_difference)
+        for match_id in matches_to_score(db)
+    ]

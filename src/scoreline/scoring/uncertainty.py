@@ -28,8 +28,10 @@ __all__ = [
     "SkillScore",
     "mean_interval",
     "paired_difference",
+    "percentile_bounds",
     "permutation_test",
     "rank_intervals",
+    "rank_samples",
     "resampled_means",
     "sign_test",
     "skill_vs_reference",
@@ -240,6 +242,16 @@ def skill_vs_reference(
         skill=Interval(float(estimate), low, high),
         share_better=float((means[0] < means[1]).mean()),
     )
+
+
+def percentile_bounds(samples: ArrayLike, confidence: float = 0.95) -> tuple[float, float]:
+    """Percentile interval of bootstrap samples (NaN samples left out)."""
+    return _bounds(np.asarray(samples, dtype=np.float64), confidence)
+
+
+def rank_samples(means: ArrayLike, *, lower_is_better: bool) -> NDArray[np.int64]:
+    """Ranks (1 best, ties share the better rank) per column of ``(forecasters, k)`` means."""
+    return _ranks(np.asarray(means, dtype=np.float64), lower_is_better)
 
 
 def _ranks(means: NDArray[np.float64], lower_is_better: bool) -> NDArray[np.int64]:

@@ -14,7 +14,16 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, CompoundSelect, Select, bindparam, insert, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Select,
+    bindparam,
+    insert,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from scoreline.health import PrimaryCall
@@ -22,7 +31,11 @@ from scoreline.store.db import Database
 from scoreline.store.outputs import add_prompts, lower_refused_outputs
 from scoreline.store.tables import PredictionAttempt
 
-__all__ = ["NewAttempt", "insert_attempts", "primary_calls"]
+CANCELLED = "cancelled"
+"""``error_class`` of a call cancelled because the other call of a hedge answered first
+(``scoreline.llm.CANCELLED``; the store may not import ``llm``)."""
+
+__all__ = ["CANCELLED", "NewAttempt", "insert_attempts", "primary_calls", "primary_latencies"]
 
 _MODELS_PER_QUERY = 100  # subqueries per UNION ALL: far below SQLite's compound-select limit
 
@@ -88,8 +101,12 @@ class NewAttempt:
 
     @property
     def is_own_primary_call(self) -> bool:
-        """Whether this is the model's own call as primary (what its health is read from)."""
-        return not self.is_fallback and self.called_model_id == self.model_id
+        """Whether this is the model's own call as primary (what its health is read from).
+
+        A primary cancelled because a hedged fallback answered first is neither.
+        """
+        own = not self.is_fallback and self.called_model_id == self.model_id
+        return own and self.error_class != CANCELLED
 
 
 _NOT_COLUMNS = ("prompt_text", "output_lowered")
@@ -143,6 +160,9 @@ def _own_primary(
         .where(PredictionAttempt.called_model_id == model_id)
         .where(PredictionAttempt.is_fallback.is_(False))
         .where(PredictionAttempt.id > after_id)
+        .where(
+            or_(PredictionAttempt.error_class.is_(None), PredictionAttempt.error_class != CANCELLED)
+        )
         .order_by(PredictionAttempt.created_at.desc(), PredictionAttempt.id.desc())
     )
 
@@ -225,3 +245,32 @@ def primary_calls(db: Database, model_id: str, *, limit: int) -> list[PrimaryCal
     """
     with db.session() as session:
         return recent_primary_calls(session, [model_id], limit=limit).get(model_id, [])
+
+
+def primary_latencies(
+    db: Database, model_ids: Sequence[str], *, limit: int = 100
+) -> dict[str, list[float]]:
+    """Each model's last ``limit`` latencies as its own primary, for a hedge's p95.
+
+    The calls that answered and those a hedge cancelled (each a lower bound of what it
+    would have taken); failures are left out, a timeout's latency is the timeout's.
+    """
+    found: dict[str, list[float]] = {}
+    with db.session() as session:
+        for model_id in model_ids:
+            query = (
+                select(PredictionAttempt.latency_ms)
+                .where(PredictionAttempt.model_id == model_id)
+                .where(PredictionAttempt.called_model_id == model_id)
+                .where(PredictionAttempt.is_fallback.is_(False))
+                .where(
+                    or_(
+                        PredictionAttempt.ok.is_(True),
+                        PredictionAttempt.error_class == CANCELLED,
+                    )
+                )
+                .order_by(PredictionAttempt.created_at.desc(), PredictionAttempt.id.desc())
+                .limit(limit)
+            )
+            found[model_id] = [float(v) for v in session.scalars(query)]
+    return found

@@ -3,7 +3,9 @@
 Health is decided once, by ``scoreline.health``, from the attempt records: a primary's
 cooldown is read from its last calls whenever it is asked for (never stored), and the
 auto-disable streak is counted over its own calls since the operator last re-enabled it.
-``auto_disabled``, ``consecutive_failures`` and ``last_error`` stay recorded for operators.
+``auto_disabled``, ``consecutive_failures`` and ``last_error`` stay recorded for operators;
+each disabling and re-enabling is a ``model_events`` row written with it. Recovery probes
+(``recover_at``, ``pinned``) are claimed and settled in ``store.model_recovery``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -20,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from scoreline.config import CooldownConfig
-from scoreline.health import cooldown_until, own_failure_streak
+from scoreline.health import cooldown_until, disable_reason, own_failure_streak
 from scoreline.store.attempts import (
     NewAttempt,
     last_attempt_id,
@@ -29,7 +31,8 @@ from scoreline.store.attempts import (
 )
 from scoreline.store.db import Database, rowcount
 from scoreline.store.errors import UnknownModelError
-from scoreline.store.tables import Model
+from scoreline.store.model_events import add_events
+from scoreline.store.tables import Model, utc_now
 
 __all__ = [
     "ModelRow",
@@ -83,6 +86,12 @@ class StoredModel(ModelRow):
     """When its primary call last answered."""
     last_failure_at: datetime | None = None
     """When its primary call last failed."""
+    pinned: bool = False
+    """Kept disabled by an operator: never probed for recovery."""
+    recover_at: datetime | None = None
+    """When a disabled, unpinned model is next probed (``None``: not scheduled)."""
+    recover_wait_s: float | None = None
+    """The wait before that probe (doubled after each failed one, capped)."""
     cooldown_until: datetime | None = None
     """End of the running cooldown of its primary, ``None`` when not cooling down."""
 
@@ -202,10 +211,11 @@ def get_model(
     return _stored(model, cooling)
 
 
-def enable_model(db: Database, model_id: str) -> None:
-    """Re-enable an auto-disabled model (the operator's decision) and restart its count.
+def enable_model(db: Database, model_id: str, *, now: datetime | None = None) -> None:
+    """Re-enable a disabled model (the operator's decision): unpin it, restart its count.
 
-    Calls recorded up to now no longer count toward auto-disable.
+    Calls recorded up to now no longer count toward auto-disable; no probe stays scheduled.
+    The ``enabled`` event is recorded with it.
 
     Raises:
         UnknownModelError: No model with this id.
@@ -216,12 +226,16 @@ def enable_model(db: Database, model_id: str) -> None:
             .where(Model.id == model_id)
             .values(
                 auto_disabled=False,
+                pinned=False,
+                recover_at=None,
+                recover_wait_s=None,
                 consecutive_failures=0,
                 health_reset_attempt_id=last_attempt_id(session),
             )
         )
         if rowcount(session.execute(statement)) == 0:
             raise UnknownModelError(model_id)
+        add_events(session, [model_id], "enabled", at=now or utc_now(), reasons={})
 
 
 def update_health(
@@ -231,6 +245,7 @@ def update_health(
     *,
     disable_after: int,
     now: datetime,
+    recover_after_s: float | None = None,
 ) -> list[str]:
     """Update the health of every model whose own primary call is among ``attempts``.
 
@@ -243,6 +258,8 @@ def update_health(
         errors: ``last_error`` text of each model whose primary call failed.
         disable_after: Own failures in a row that auto-disable a model.
         now: Current time, aware UTC.
+        recover_after_s: Schedule a disabled model's first recovery probe this long after
+            ``now``; ``None`` leaves it to ``store.schedule_recovery``.
 
     Returns:
         The models this call disabled, sorted (exactly one concurrent job reports each).
@@ -264,7 +281,9 @@ def update_health(
         changes[tuple(sorted(values.items()))].append(model_id)
     for changed, ids in changes.items():  # one statement for all the models that answered
         session.execute(update(Model).where(Model.id.in_(ids)).values(**dict(changed)))
-    return _disable(session, sorted(m for m, streak in streaks.items() if streak >= disable_after))
+    due = {m: streak for m, streak in streaks.items() if streak >= disable_after}
+    reasons = {m: disable_reason(due[m], errors.get(m)) for m in due}
+    return _disable(session, reasons, now=now, recover_after_s=recover_after_s)
 
 
 def _lock(session: Session, model_ids: Iterable[str]) -> dict[str, int | None]:
@@ -300,14 +319,27 @@ def _own_streaks(
     return streaks
 
 
-def _disable(session: Session, model_ids: Sequence[str]) -> list[str]:
-    """Disable the models not disabled yet; returns those this call flipped, sorted."""
-    if not model_ids:
+def _disable(
+    session: Session,
+    reasons: Mapping[str, str],
+    *,
+    now: datetime,
+    recover_after_s: float | None,
+) -> list[str]:
+    """Disable the models not disabled yet, recording why; returns those flipped, sorted."""
+    if not reasons:
         return []
+    values: dict[str, Any] = {"auto_disabled": True}
+    if recover_after_s is not None:
+        values.update(
+            recover_at=now + timedelta(seconds=recover_after_s), recover_wait_s=recover_after_s
+        )
     statement = (
         update(Model)
-        .where(Model.id.in_(model_ids), Model.auto_disabled.is_(False))
-        .values(auto_disabled=True)
+        .where(Model.id.in_(sorted(reasons)), Model.auto_disabled.is_(False))
+        .values(**values)
         .returning(Model.id)
     )
-    return sorted(session.execute(statement).scalars())
+    flipped = sorted(session.execute(statement).scalars())
+    add_events(session, flipped, "disabled", at=now, reasons=dict(reasons))
+    return flipped

@@ -7,6 +7,9 @@ then reads only its matches' predictions, and no filter reads no ``matches`` row
 With ``with_points`` every group also carries its points per match: the match ids as one
 comma-separated string and the points in the same row order, so a million predictions
 travel as 50 rows instead of a million, which keeps the bootstrap's data fetch fast.
+``with_probabilities`` adds the outcome probabilities per model from a second query over
+the predictions that have them (with their own match ids): the first stays on the covering
+index ``ix_predictions_leaderboard``, which holds no probabilities.
 """
 
 from __future__ import annotations
@@ -17,14 +20,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, literal_column, select, text
+from sqlalchemy import Integer, Select, cast, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from scoreline.store.db import Database
 from scoreline.store.predictions import is_scored
 from scoreline.store.tables import Match, Model, Prediction
 
-__all__ = ["LeaderboardFilters", "ModelTotals", "leaderboard_totals"]
+__all__ = [
+    "PROBABILITY_SCALE",
+    "LeaderboardFilters",
+    "ModelTotals",
+    "leaderboard_totals",
+    "matching_ids",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +81,18 @@ class ModelTotals:
     points: str | list[int] | None = None
     """With ``with_points``: the points in the order of ``match_ids``, comma separated
     (SQLite) or as a list (PostgreSQL)."""
+    probabilistic: int = 0
+    """With ``with_probabilities``: predictions counted that carry outcome probabilities."""
+    probability_ids: str | None = None
+    """With ``with_probabilities``: the match ids of the probabilities, comma separated;
+    None: they are in the order of ``match_ids`` (negative where a prediction has none)."""
+    p_home: str | list[float] | None = None
+    """Home-win probabilities in the order of ``probability_ids``: on SQLite a comma-separated
+    string of integers in units of ``1 / PROBABILITY_SCALE``, on PostgreSQL floats."""
+    p_draw: str | list[float] | None = None
+    """Draw probabilities, as ``p_home``."""
+    p_away: str | list[float] | None = None
+    """Away-win probabilities, as ``p_home``."""
 
 
 def _hits(condition: Any) -> Any:
@@ -95,6 +116,39 @@ def _points_columns(session: Session) -> list[Any]:
         func.group_concat(Prediction.match_id, ",").label("match_ids"),
         func.group_concat(Prediction.points, ",").label("points"),
     ]
+
+
+PROBABILITY_SCALE = 10**15
+"""SQLite sends probabilities as integers in units of 1e-15 (truncated): integer text is
+several times cheaper to build and to parse than a double's, and 1e-15 is below what any
+figure shows (RPS, Brier and log loss move by less than 1e-14)."""
+
+
+def _probability_query(session: Session, filters: LeaderboardFilters) -> Select[Any]:
+    columns = (Prediction.p_home, Prediction.p_draw, Prediction.p_away)
+    names = ("p_home", "p_draw", "p_away")
+    if _is_postgresql(session):
+        values = [func.array_agg(c).label(n) for c, n in zip(columns, names, strict=True)]
+        ids = func.string_agg(Prediction.match_id, literal_column("','"))
+    else:
+        values = [
+            func.group_concat(cast(c * PROBABILITY_SCALE, Integer), ",").label(n)
+            for c, n in zip(columns, names, strict=True)
+        ]
+        ids = func.group_concat(Prediction.match_id, ",")
+    query = select(
+        Prediction.model_id, func.count().label("probabilistic"), ids.label("match_ids"), *values
+    )
+    return _filtered(query.where(Prediction.p_home.is_not(None)), filters)
+
+
+def _filtered(query: Select[Any], filters: LeaderboardFilters) -> Select[Any]:
+    query = query.where(is_scored())
+    if not filters.include_after_kickoff:
+        query = query.where(Prediction.after_kickoff.is_(False))
+    if filters.filters_matches():
+        query = query.where(Prediction.match_id.in_(matching_ids(filters)))
+    return query.group_by(Prediction.model_id)
 
 
 def _is_postgresql(session: Session) -> bool:
@@ -133,15 +187,11 @@ def _leaderboard_query(
     ]
     if with_points:
         columns += _points_columns(session)
-    query = select(*columns).where(is_scored())
-    if not filters.include_after_kickoff:
-        query = query.where(Prediction.after_kickoff.is_(False))
-    if filters.filters_matches():
-        query = query.where(Prediction.match_id.in_(_matching_ids(filters)))
-    return query.group_by(Prediction.model_id)
+    return _filtered(select(*columns), filters)
 
 
-def _matching_ids(filters: LeaderboardFilters) -> Select[Any]:
+def matching_ids(filters: LeaderboardFilters) -> Select[Any]:
+    """The ids of the matches the filters select, as a subquery."""
     matches = select(Match.id)
     if filters.competition is not None:
         matches = matches.where(Match.competition == filters.competition)
@@ -155,7 +205,11 @@ def _matching_ids(filters: LeaderboardFilters) -> Select[Any]:
 
 
 def leaderboard_totals(
-    db: Database, filters: LeaderboardFilters, *, with_points: bool = False
+    db: Database,
+    filters: LeaderboardFilters,
+    *,
+    with_points: bool = False,
+    with_probabilities: bool = False,
 ) -> list[ModelTotals]:
     """Per-model counts over the filtered scored predictions, sorted by model id.
 
@@ -163,30 +217,42 @@ def leaderboard_totals(
         db: The store.
         filters: What to count.
         with_points: Also return each model's points per match (for intervals).
+        with_probabilities: Also return its points and its probabilities per match.
 
     Returns:
         One entry per model with at least one counted prediction.
     """
+    detail = with_points or with_probabilities
     with db.session() as session:
-        query = _leaderboard_query(session, filters, with_points=with_points)
-        with _work_mem(session, "64MB") if with_points else nullcontext():
+        query = _leaderboard_query(session, filters, with_points=detail)
+        with _work_mem(session, "64MB") if detail else nullcontext():
             rows = session.execute(query).all()
+            probabilities = {}
+            if with_probabilities and rows:
+                found = session.execute(_probability_query(session, filters)).all()
+                probabilities = {row.model_id: row for row in found}
         ids = [row.model_id for row in rows]
         named = select(Model.id, Model.display_name).where(Model.id.in_(ids))
         names = {model_id: name for model_id, name in session.execute(named)}
-    totals = [
-        ModelTotals(
-            model_id=row.model_id,
-            display_name=names.get(row.model_id, row.model_id),
-            scored=int(row.scored),
-            total_points=int(row.total_points),
-            tendency_hits=int(row.tendency_hits),
-            goal_diff_hits=int(row.goal_diff_hits),
-            exact_hits=int(row.exact_hits),
-            fallback_count=int(row.fallback_count),
-            match_ids=row.match_ids if with_points else None,
-            points=row.points if with_points else None,
-        )
-        for row in rows
-    ]
+    totals = [_totals(row, names, probabilities.get(row.model_id), detail) for row in rows]
     return sorted(totals, key=lambda t: t.model_id)
+
+
+def _totals(row: Any, names: dict[str, str], probs: Any, detail: bool) -> ModelTotals:
+    return ModelTotals(
+        model_id=row.model_id,
+        display_name=names.get(row.model_id, row.model_id),
+        scored=int(row.scored),
+        total_points=int(row.total_points),
+        tendency_hits=int(row.tendency_hits),
+        goal_diff_hits=int(row.goal_diff_hits),
+        exact_hits=int(row.exact_hits),
+        fallback_count=int(row.fallback_count),
+        match_ids=row.match_ids if detail else None,
+        points=row.points if detail else None,
+        probabilistic=0 if probs is None else int(probs.probabilistic),
+        probability_ids=None if probs is None else probs.match_ids,
+        p_home=None if probs is None else probs.p_home,
+        p_draw=None if probs is None else probs.p_draw,
+        p_away=None if probs is None else probs.p_away,
+    )

@@ -201,6 +201,17 @@ class Prediction(Base):
             "points_exact",
             "used_fallback",
         ),
+        Index(
+            "ix_predictions_probabilities",
+            "model_id",
+            "status",
+            "after_kickoff",
+            "match_id",
+            "p_home",
+            "p_draw",
+            "p_away",
+        ),
+        Index("ix_predictions_scored_at", "scored_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

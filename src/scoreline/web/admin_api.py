@@ -11,7 +11,14 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel
 
 from scoreline.redaction import redact
-from scoreline.report import fallback_stats, model_health, model_health_of
+from scoreline.report import (
+    COVERAGE_WINDOW,
+    coverage_rows,
+    fallback_stats,
+    model_health,
+    model_health_of,
+    operations_overview,
+)
 from scoreline.store import (
     UnknownModelError,
     enable_model,
@@ -29,6 +36,7 @@ from scoreline.web.deps import (
     filter_window,
     read_queue,
 )
+from scoreline.web.operations_schemas import CoverageMatchOut, OverviewOut
 from scoreline.web.schemas import (
     EnabledOut,
     ErrorOut,
@@ -40,7 +48,7 @@ from scoreline.web.schemas import (
     without_secrets,
 )
 
-__all__ = ["AttemptOut", "ParseStatsOut", "model_evidence", "router"]
+__all__ = ["AttemptOut", "ParseStatsOut", "model_evidence", "operations", "router", "scrubbed"]
 
 
 class AttemptOut(BaseModel):
@@ -113,6 +121,23 @@ def model_evidence(state: AppState, model_id: str, *, limit: int = 20) -> dict[s
         "parse": stats.get(model_id),
         "failures": _attempt_rows(state, model_id, failed=True, limit=limit),
     }
+
+
+def scrubbed(value: Any, secrets: tuple[str, ...]) -> Any:
+    """``value`` with every string in it redacted (errors and messages may quote replies)."""
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, dict):
+        return {key: scrubbed(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrubbed(item, secrets) for item in value]
+    return value
+
+
+def operations(state: AppState) -> dict[str, Any]:
+    """Budget, coverage, models by state, model events, alerts and sources, redacted."""
+    data = operations_overview(state.db, state.config, now=state.clock())
+    return scrubbed(data, served_secrets(state.config))
 
 
 router = APIRouter(
@@ -218,3 +243,36 @@ def parse_statistics(
     """Per model: replies parsed, empty, unparseable by verdict, and the unusable share."""
     start, _ = filter_window(since, None)
     return [s.as_dict() for s in parse_stats(state.db, since=start)]
+
+
+@router.get(
+    "/overview",
+    response_model=OverviewOut,
+    summary="Running unattended: spend, coverage, models by state, events, alerts, sources",
+)
+def overview(state: AppState = Depends(app_state)) -> dict[str, Any]:
+    """Spend today against the budget, coverage (last match, last matchday, 7 days), models
+    by state, recent model events and alerts, and the data sources' health."""
+    return operations(state)
+
+
+@router.get(
+    "/coverage", response_model=list[CoverageMatchOut], summary="Matches under the coverage line"
+)
+def coverage(
+    state: AppState = Depends(app_state),
+    since: SinceQuery = None,
+    below: Annotated[
+        float | None,
+        Query(ge=0, le=1, description="Coverage line (default: [alerts] min_coverage)."),
+    ] = None,
+) -> list[dict[str, Any]]:
+    """Matches that kicked off since ``since`` (default: 7 days ago) with coverage under
+    the line, oldest first, each with its misses by cause."""
+    now = state.clock()
+    start, _ = filter_window(since, None)
+    line = state.config.alerts.min_coverage if below is None else below
+    rows = coverage_rows(
+        state.db, state.config, since=start or now - COVERAGE_WINDOW, now=now, below=line
+    )
+    return scrubbed(rows, served_secrets(state.config))

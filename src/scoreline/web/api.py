@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from scoreline import __version__
 from scoreline.report import SORT_KEYS, leaderboard_rows, match_detail
+from scoreline.report.cache import report_cache
 from scoreline.store import DatabaseError
 from scoreline.web.deps import (
     DATE_PATTERN,
@@ -110,6 +111,9 @@ def leaderboard(
     include_after_kickoff: Annotated[
         bool, Query(description="Count predictions made after kick-off.")
     ] = False,
+    min_matches: Annotated[
+        int, Query(ge=0, le=100_000, description="Fewer scored matches: provisional, unranked.")
+    ] = 0,
 ) -> dict[str, Any]:
     """The leaderboard over scored predictions, with the leaderboard's filters."""
     since_at, until_at = filter_window(since, until)
@@ -120,9 +124,17 @@ def leaderboard(
         "until": until_at,
         "sort": str(sort),
         "include_after_kickoff": include_after_kickoff,
+        "min_matches": min_matches,
     }
+    rule = state.config.scoring.draw_goal_difference
     try:
-        rows = leaderboard_rows(state.db, **filters)
+        args: dict[str, Any] = {**filters, "draw_goal_difference": rule}
+        rows = report_cache.get(
+            state.db,
+            "leaderboard",
+            tuple(sorted(args.items())),
+            lambda: leaderboard_rows(state.db, **args),
+        )
     except ValueError as exc:
         raise HTTPException(422, detail=str(exc)) from None
     shown = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()}

@@ -146,7 +146,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.scoreline = AppState(config, database, clock, database.head_revision())
-    app.state.metrics = build_registry(database, clock, config.cooldown)
+    app.state.metrics = build_registry(database, clock, config.cooldown, config=config)
     app.state.admin_auth = AdminAuth()
     _install(app)
     return app

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-__all__ = ["bar_chart", "line_chart", "share_bar"]
+__all__ = ["bar_chart", "line_chart", "rank_sparkline", "share_bar"]
 
 WIDTH, HEIGHT = 640, 200
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 10, 12, 28
@@ -142,4 +142,37 @@ def share_bar(title: str, parts: Sequence[tuple[str, float]]) -> Markup:
         f'<svg class="share" viewBox="0 0 100 10" width="100%" height="12" '
         f'preserveAspectRatio="none" role="img" aria-label="{label}"><title>{label}</title>'
         f'<rect width="100" height="10" fill="#eef0f3"/>{"".join(rects)}</svg>'
+    )
+
+
+SPARK_W, SPARK_H, SPARK_PAD = 96, 24, 3
+
+
+def rank_sparkline(title: str, days: Sequence[str], ranks: Sequence[int | None]) -> Markup:
+    """A model's rank after each of the last matchdays, first place at the top.
+
+    Args:
+        title: Whose ranks (the start of the accessible label).
+        days: The matchdays, oldest first.
+        ranks: The rank after each day (``None``: not yet ranked then).
+    """
+    known = [(i, r) for i, r in enumerate(ranks) if r is not None]
+    spelled = "; ".join(f"{days[i]}: {'–' if r is None else r}" for i, r in enumerate(ranks))
+    label = escape(f"{title}, rank after each of the last matchdays. {spelled}")
+    worst = max((r for _, r in known), default=1)
+    step = (SPARK_W - 2 * SPARK_PAD) / max(len(ranks) - 1, 1)
+
+    def y(rank: int) -> float:
+        return SPARK_PAD + (SPARK_H - 2 * SPARK_PAD) * (rank - 1) / max(worst - 1, 1)
+
+    points = " ".join(f"{SPARK_PAD + step * i:.1f},{y(r):.1f}" for i, r in known)
+    body = ""
+    if known:
+        body = f'<polyline points="{points}" fill="none" stroke="{BAR_FILL}" stroke-width="1.5"/>'
+        last_i, last_r = known[-1]
+        body += f'<circle cx="{SPARK_PAD + step * last_i:.1f}" cy="{y(last_r):.1f}" r="2" '
+        body += f'fill="{BAR_FILL}"/>'
+    return Markup(
+        f'<svg class="spark" viewBox="0 0 {SPARK_W} {SPARK_H}" width="{SPARK_W}" '
+        f'height="{SPARK_H}" role="img" aria-label="{label}"><title>{label}</title>{body}</svg>'
     )

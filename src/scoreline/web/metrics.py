@@ -20,8 +20,14 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
-from scoreline.config import CooldownConfig
-from scoreline.report import LATENCY_BUCKETS_S, MetricsSnapshot, metrics_snapshot
+from scoreline.config import Config, CooldownConfig
+from scoreline.report import (
+    LATENCY_BUCKETS_S,
+    MetricsSnapshot,
+    budget_view,
+    coverage_summary,
+    metrics_snapshot,
+)
 from scoreline.store import Database, source_health, source_request_counts
 
 __all__ = ["StoreCollector", "build_registry"]
@@ -43,11 +49,14 @@ class StoreCollector(Collector):
         db: Database,
         clock: Callable[[], datetime],
         cooldown: CooldownConfig | None = None,
+        config: Config | None = None,
     ) -> None:
-        """Collect from this store; ``clock`` and ``cooldown`` decide the cooldown gauge."""
+        """Collect from this store; ``clock`` and ``cooldown`` decide the cooldown gauge;
+        ``config`` names the models coverage expects and the budget's limits."""
         self.db = db
         self.clock = clock
         self.cooldown = cooldown
+        self.config = config
 
     def describe(self) -> Iterable[Metric]:
         """No up-front description: registering must not touch the database."""
@@ -55,11 +64,15 @@ class StoreCollector(Collector):
 
     def collect(self) -> Iterable[Metric]:
         """Yield every family from one read of the store."""
-        snapshot = metrics_snapshot(self.db, now=self.clock(), cooldown=self.cooldown)
+        now = self.clock()
+        snapshot = metrics_snapshot(self.db, now=now, cooldown=self.cooldown)
         yield from _call_families(snapshot)
         yield _latency_family(snapshot)
         yield from _model_families(snapshot)
         yield from _source_families(self.db)
+        yield from _coverage_families(self.db, self.config, now)
+        if self.config is not None:
+            yield from _budget_families(self.db, self.config, now)
 
 
 def _source_families(db: Database) -> Iterable[Metric]:
@@ -81,6 +94,56 @@ def _source_families(db: Database) -> Iterable[Metric]:
         if state.last_success_at is not None:
             success.add_metric([name], state.last_success_at.timestamp())
     yield success
+
+
+def _coverage_families(db: Database, config: Config | None, now: datetime) -> Iterable[Metric]:
+    """The promise: covered share of expected predictions, and the misses by cause."""
+    summary = coverage_summary(db, config, now=now)
+    ratio = GaugeMetricFamily(
+        "scoreline_coverage_ratio",
+        "Share of the models expected at kick-off whose prediction was stored before it.",
+        labels=["window"],
+    )
+    last, week = summary["last_match"], summary["week"]
+    if last is not None and last["ratio"] is not None:
+        ratio.add_metric(["last_match"], last["ratio"])
+    if week["ratio"] is not None:
+        ratio.add_metric(["7d"], week["ratio"])
+    misses = GaugeMetricFamily(
+        "scoreline_coverage_misses",
+        "Expected predictions not stored before kick-off, by cause.",
+        labels=["window", "cause"],
+    )
+    for cause, count in week["misses"].items():
+        misses.add_metric(["7d", cause], count)
+    expected = GaugeMetricFamily(
+        "scoreline_coverage_expected",
+        "Predictions expected before kick-off (model and match pairs).",
+        labels=["window"],
+    )
+    expected.add_metric(["7d"], week["expected"])
+    return [ratio, misses, expected]
+
+
+def _budget_families(db: Database, config: Config, now: datetime) -> Iterable[Metric]:
+    """Spend of the UTC day and month against ``[budget]``."""
+    budget = budget_view(db, config, now=now)
+    spent = GaugeMetricFamily(
+        "scoreline_budget_spent_usd", "Cost of the provider calls so far.", labels=["period"]
+    )
+    limit = GaugeMetricFamily(
+        "scoreline_budget_limit_usd", "The configured budget (absent: no limit).", labels=["period"]
+    )
+    periods = (("day", "spent_today_usd", "daily_usd"), ("month", "spent_month_usd", "monthly_usd"))
+    for period, spent_key, limit_key in periods:
+        spent.add_metric([period], budget[spent_key])
+        if budget[limit_key] is not None:
+            limit.add_metric([period], budget[limit_key])
+    is_open = GaugeMetricFamily(
+        "scoreline_budget_open", "1 while paid models may be called, 0 once a limit is reached."
+    )
+    is_open.add_metric([], int(budget["open"]))
+    return [spent, limit, is_open]
 
 
 def _call_families(snapshot: MetricsSnapshot) -> Iterable[Metric]:
@@ -148,9 +211,13 @@ def _model_families(snapshot: MetricsSnapshot) -> Iterable[Metric]:
 
 
 def build_registry(
-    db: Database, clock: Callable[[], datetime], cooldown: CooldownConfig | None = None
+    db: Database,
+    clock: Callable[[], datetime],
+    cooldown: CooldownConfig | None = None,
+    *,
+    config: Config | None = None,
 ) -> CollectorRegistry:
     """A registry of its own (not the process-wide one) holding the store collector."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(StoreCollector(db, clock, cooldown))
+    registry.register(StoreCollector(db, clock, cooldown, config))
     return registry

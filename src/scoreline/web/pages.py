@@ -1,13 +1,15 @@
 """The dashboard: server-rendered pages (Jinja2), no JavaScript framework.
 
-``/`` the leaderboard with its filters, ``/matches/{id}`` one match, ``/admin`` fallback
-statistics, model health (with a re-enable button) and the queue, ``/admin/models/{id}`` a
-model's last failures with the replies that came back, behind a signed admin session
-(``web.auth``): signing in sets it, signing out revokes it.
+``/`` the leaderboard with its filters, ``/matches/{id}`` one match, ``/admin`` spend
+against the budget, coverage, models by state, model events, alerts and data sources beside
+fallback statistics, model health (with a re-enable button) and the queue,
+``/admin/models/{id}`` a model's last failures with the replies that came back, behind a
+signed admin session (``web.auth``): signing in sets it, signing out revokes it.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, quote
 
@@ -26,8 +28,10 @@ from scoreline.report import (
     model_health,
     recent_matches,
 )
+from scoreline.report.cache import report_cache
+from scoreline.report.rank_history import rank_trails
 from scoreline.store import UnknownModelError, enable_model
-from scoreline.web.admin_api import model_evidence
+from scoreline.web.admin_api import model_evidence, operations
 from scoreline.web.auth import (
     ADMIN_TOKEN_ENV,
     COOKIE_NAME,
@@ -37,6 +41,7 @@ from scoreline.web.auth import (
     client_of,
     token_matches,
 )
+from scoreline.web.charts import rank_sparkline
 from scoreline.web.deps import (
     AppState,
     QueueUnavailableError,
@@ -55,6 +60,10 @@ SORT_LABELS = {
     "total": "total points",
     "exact": "exact-score rate",
     "accuracy": "tendency accuracy",
+    "rps": "RPS (lower is better)",
+    "brier": "Brier score",
+    "log_loss": "log loss",
+    "skill": "skill vs the market",
 }
 SORTS = tuple((key, SORT_LABELS.get(key, key)) for key in SORT_KEYS)
 
@@ -74,7 +83,9 @@ _env = Environment(
     loader=PackageLoader("scoreline.web", "templates"),
     autoescape=select_autoescape(["html"]),
 )
-_env.globals.update(version=__version__, pct=_pct, rate_class=_rate_class)
+_env.globals.update(
+    version=__version__, pct=_pct, rate_class=_rate_class, rank_sparkline=rank_sparkline
+)
 templates = Jinja2Templates(env=_env)
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -89,35 +100,72 @@ def _message(request: Request, heading: str, message: str, status_code: int) -> 
     return _page(request, "message.html", context, status_code)
 
 
+def _board(
+    state: AppState, form: dict[str, Any]
+) -> tuple[list[Any], tuple[date, ...], dict[str, list[int | None]]]:
+    """The leaderboard rows and the rank sparklines of the form's filters, from the cache.
+
+    Raises:
+        ValueError: A field is not valid (the message names it).
+        HTTPException: A date filter is not valid.
+    """
+    min_text = form["min_matches"]
+    if min_text and not (min_text.isdigit() and int(min_text) <= 100_000):
+        raise ValueError(f"min_matches: {min_text!r} is not a whole number up to 100000")
+    since, until = filter_window(form["since"] or None, form["until"] or None)
+    window: dict[str, Any] = {
+        "competition": form["competition"] or None,
+        "season": form["season"] or None,
+        "since": since,
+        "until": until,
+        "include_after_kickoff": form["include_after_kickoff"],
+    }
+    ranking: dict[str, Any] = {
+        **window,
+        "sort": form["sort"],
+        "min_matches": int(min_text or 0),
+        "draw_goal_difference": state.config.scoring.draw_goal_difference,
+    }
+    rows = report_cache.get(
+        state.db,
+        "leaderboard",
+        tuple(sorted(ranking.items())),
+        lambda: leaderboard_rows(state.db, **ranking),
+    )
+    days, trails = report_cache.get(
+        state.db,
+        "rank_trails",
+        tuple(sorted(window.items())),
+        lambda: rank_trails(state.db, **window),
+    )
+    return rows, days, trails
+
+
 @router.get("/")
 def leaderboard_page(request: Request, state: AppState = Depends(app_state)) -> Response:
     """The leaderboard, filtered by the GET form's fields."""
     query = request.query_params
-    text = {name: query.get(name, "") for name in ("competition", "season", "since", "until")}
-    sort = query.get("sort", "avg")
-    include_after_kickoff = query.get("include_after_kickoff", "") in ("true", "on", "1")
-    form = {**text, "sort": sort, "include_after_kickoff": include_after_kickoff}
-    error, rows, status = None, [], 200
+    names = ("competition", "season", "since", "until", "min_matches")
+    form: dict[str, Any] = {name: query.get(name, "") for name in names}
+    form["sort"] = query.get("sort", "avg")
+    form["include_after_kickoff"] = query.get("include_after_kickoff", "") in ("true", "on", "1")
+    error: str | None = None
+    rows: list[Any] = []
+    days: tuple[date, ...] = ()
+    trails: dict[str, list[int | None]] = {}
+    status = 200
     try:
-        since, until = filter_window(text["since"] or None, text["until"] or None)
-        rows = leaderboard_rows(
-            state.db,
-            competition=text["competition"] or None,
-            season=text["season"] or None,
-            since=since,
-            until=until,
-            sort=sort,
-            include_after_kickoff=include_after_kickoff,
-        )
+        rows, days, trails = _board(state, form)
     except (HTTPException, ValueError) as exc:
         error, status = str(getattr(exc, "detail", exc)), 422
-    matches = recent_matches(state.db)
     context = {
         "active": "leaderboard",
         "form": form,
         "sorts": SORTS,
         "rows": rows,
-        "matches": matches,
+        "days": [d.isoformat() for d in days],
+        "trails": trails,
+        "matches": recent_matches(state.db),
         "error": error,
     }
     return _page(request, "leaderboard.html", context, status)
@@ -164,7 +212,7 @@ def _queue_counts(state: AppState) -> dict[str, Any]:
 
 @router.get("/admin")
 def admin_page(request: Request, state: AppState = Depends(app_state)) -> Response:
-    """Fallback table, model health and queue counts, for a signed-in operator."""
+    """Running unattended, fallbacks, model health and the queue, for a signed-in operator."""
     gate = _admin_gate(request)
     if gate is not None:
         return gate
@@ -189,6 +237,7 @@ def admin_page(request: Request, state: AppState = Depends(app_state)) -> Respon
         "window": window,
         "error": error,
         "notice": f"Re-enabled {enabled}." if enabled else None,
+        "ops": operations(state),
     }
     return _page(request, "admin.html", context, status)
 

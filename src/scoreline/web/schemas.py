@@ -64,9 +64,11 @@ class HealthOut(BaseModel):
 
 
 class LeaderboardRowOut(BaseModel):
-    """One model's standing; percentages are 0-100."""
+    """One model's standing; percentages are 0-100; probability figures lower is better
+    (RPS, Brier, log loss) or higher is better (skill vs the market)."""
 
-    rank: int
+    rank: int | None
+    """None: provisional (fewer scored matches than ``min_matches``), listed unranked."""
     model_id: str
     display_name: str
     scored: int
@@ -78,6 +80,20 @@ class LeaderboardRowOut(BaseModel):
     exact_pct: float | None = None
     goal_diff_pct: float | None = None
     fallback_rate_pct: float | None = None
+    provisional: bool = False
+    n_probabilistic: int = 0
+    n_common: int | None = None
+    rps: float | None = None
+    rps_ci: tuple[float, float] | None = None
+    brier: float | None = None
+    log_loss: float | None = None
+    outcome_accuracy_pct: float | None = None
+    skill_vs_market: float | None = None
+    skill_ci: tuple[float, float] | None = None
+    beats_market: float | None = None
+    rank_ci: tuple[int, int] | None = None
+    p_first: float | None = None
+    scoring_rule: str = "kicktipp"
 
 
 class LeaderboardFiltersOut(BaseModel):
@@ -89,6 +105,7 @@ class LeaderboardFiltersOut(BaseModel):
     until: str | None
     sort: str
     include_after_kickoff: bool
+    min_matches: int = 0
 
 
 class LeaderboardOut(BaseModel):

@@ -25,7 +25,8 @@ from scoreline.report import (
     model_record,
 )
 from scoreline.report.compare import CONFIDENCE, RESAMPLES, SEED
-from scoreline.web.charts import bar_chart, line_chart, share_bar
+from scoreline.report.rank_history import rank_trails
+from scoreline.web.charts import bar_chart, line_chart, rank_sparkline, share_bar
 from scoreline.web.deps import AppState, app_state
 from scoreline.web.site_api import View, browse, default_view, model_pair
 
@@ -33,6 +34,8 @@ __all__ = ["PAGE_SIZE", "router"]
 
 PAGE_SIZE = 20
 """Matches per page of the browser."""
+RANK_DAYS = 20
+"""Kick-off days of a model page's rank history."""
 TENDENCY_NAMES = {"H": "home win", "D": "draw", "A": "away win"}
 
 
@@ -54,6 +57,7 @@ _env.globals.update(
     num=_num,
     bar_chart=bar_chart,
     line_chart=line_chart,
+    rank_sparkline=rank_sparkline,
     share_bar=share_bar,
     tendency_names=TENDENCY_NAMES,
 )
@@ -78,9 +82,12 @@ def model_view(model_id: str, request: Request, state: AppState = Depends(app_st
     if page is None:
         return _message(request, "Model not found", "There is no model with this id.", 404)
     days = page["matchdays"]
+    rank_days, trails = rank_trails(state.db, days=RANK_DAYS)
     context = {
         "active": "models",
         "model": page,
+        "rank_days": [d.isoformat() for d in rank_days],
+        "rank_trail": trails.get(model_id, []),
         "points_items": [(d["matchday"], d["points"]) for d in days],
         "average_items": [(d["matchday"], d["cumulative_avg"] or 0.0) for d in days],
     }

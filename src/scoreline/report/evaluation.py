@@ -1,0 +1,120 @@
+"""Two models compared on their common matches, and one model's calibration, as plain data.
+
+``paired_comparison`` judges points on the matches both models have scored and RPS on the
+matches both gave probabilities for: the mean of ``a - b`` with a paired bootstrap interval,
+the share of resamples in which ``a`` is better, a two-sided sign test and a paired
+permutation test. ``model_calibration`` gives per outcome the reliability bins, the ECE and
+the Murphy decomposition of the Brier score (``scoring.calibration``). Resamples and seed are
+the leaderboard's, so the same data always gives the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from scoreline.errors import ScorelineError
+from scoreline.scoring.board_metrics import loss_matrices
+from scoreline.scoring.calibration import calibration, murphy_decomposition
+from scoreline.scoring.forecast_matrix import ForecastMatrix, build_matrix
+from scoreline.scoring.ranking import LEADERBOARD_RESAMPLES, LEADERBOARD_SEED
+from scoreline.scoring.uncertainty import paired_difference, permutation_test, sign_test
+from scoreline.store import Database, LeaderboardFilters, get_model, leaderboard_totals
+from scoreline.store.outcomes import match_outcomes
+
+__all__ = ["EvaluationError", "model_calibration", "paired_comparison"]
+
+
+class EvaluationError(ScorelineError):
+    """Nothing to evaluate: a model without scored predictions (or probabilities)."""
+
+    exit_code: ClassVar[int] = 2
+
+
+def _matrix(db: Database, model_ids: list[str], filters: LeaderboardFilters) -> ForecastMatrix:
+    totals = leaderboard_totals(db, filters, with_probabilities=True)
+    chosen = sorted((t for t in totals if t.model_id in model_ids), key=lambda t: t.model_id)
+    missing = set(model_ids) - {t.model_id for t in chosen}
+    for model_id in sorted(missing):
+        if get_model(db, model_id, now=datetime.now(UTC)) is None:
+            raise EvaluationError(f"unknown model {model_id!r}")
+        raise EvaluationError(f"{model_id} has no scored prediction in this selection")
+    return build_matrix(chosen, match_outcomes(db, filters))
+
+
+def _difference(a: NDArray[np.float64], b: NDArray[np.float64], lower: bool) -> dict[str, Any]:
+    if a.size == 0:
+        return {"n": 0}
+    found = paired_difference(
+        a, b, lower_is_better=lower, n_resamples=LEADERBOARD_RESAMPLES, seed=LEADERBOARD_SEED
+    )
+    return {
+        "n": found.n,
+        "mean_a": float(a.mean()),
+        "mean_b": float(b.mean()),
+        "difference": found.difference.estimate,
+        "ci": [found.difference.low, found.difference.high],
+        "share_a_better": found.share_better,
+        "sign_test_p": sign_test(a, b),
+        "permutation_p": permutation_test(
+            a, b, n_resamples=LEADERBOARD_RESAMPLES, seed=LEADERBOARD_SEED
+        ),
+    }
+
+
+def paired_comparison(
+    db: Database, a: str, b: str, filters: LeaderboardFilters | None = None
+) -> dict[str, Any]:
+    """Compare models ``a`` and ``b`` on points and on RPS over their common matches.
+
+    Raises:
+        EvaluationError: ``a`` equals ``b``, an unknown id, or a model without a scored
+            prediction.
+    """
+    if a == b:
+        raise EvaluationError("compare needs two different models")
+    matrix = _matrix(db, [a, b], filters or LeaderboardFilters())
+    i, j = matrix.model_ids.index(a), matrix.model_ids.index(b)
+    points = matrix.points[[i, j]]
+    both = ~np.isnan(points).any(axis=0)
+    rps = loss_matrices(matrix.probs[[i, j]], matrix.outcomes)["rps"]
+    both_probs = ~np.isnan(rps).any(axis=0)
+    return {
+        "a": a,
+        "b": b,
+        "points": _difference(points[0, both], points[1, both], lower=False),
+        "rps": _difference(rps[0, both_probs], rps[1, both_probs], lower=True),
+        "resamples": LEADERBOARD_RESAMPLES,
+        "seed": LEADERBOARD_SEED,
+    }
+
+
+def model_calibration(
+    db: Database, model_id: str, *, bins: int = 10, filters: LeaderboardFilters | None = None
+) -> dict[str, Any]:
+    """Reliability bins per outcome, ECE and the Brier decomposition of one model.
+
+    Raises:
+        EvaluationError: An unknown id, no scored prediction with probabilities, or
+            ``bins`` below 1.
+    """
+    if bins < 1:
+        raise EvaluationError(f"--bins must be at least 1, got {bins}")
+    matrix = _matrix(db, [model_id], filters or LeaderboardFilters())
+    present = matrix.has_probs()[0]
+    if not present.any():
+        raise EvaluationError(f"{model_id} has no scored prediction with probabilities")
+    probs, outcomes = matrix.probs[0, present], matrix.outcomes[present]
+    per_outcome, ece = calibration(probs, outcomes, bins=bins)
+    return {
+        "model_id": model_id,
+        "n": int(present.sum()),
+        "bins": bins,
+        "ece": ece,
+        "outcomes": [asdict(o) for o in per_outcome],
+        "brier_decomposition": asdict(murphy_decomposition(probs, outcomes, bins=bins)),
+    }
