@@ -117,7 +117,10 @@ def test_click_through_the_site(browser, demo_url: str) -> None:
         first.locator("a").first.click()
         page.wait_for_url(f"**/models/{model_id}")
         assert page.locator("#model-title").is_visible()
-        assert page.locator("svg.chart[role=img]").count() == 2
+        # points per matchday, the cumulative average and the calibration (the demo's
+        # models all give probabilities)
+        assert page.locator("svg.chart[role=img]").count() == 3
+        assert page.locator("#calibration svg").is_visible()
         page.locator("#latest tbody tr a").first.click()
         page.wait_for_url("**/matches/E0-*")
         assert page.locator("#match-title").is_visible()

@@ -9,10 +9,11 @@ page.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from markupsafe import Markup, escape
 
-__all__ = ["bar_chart", "line_chart", "rank_sparkline", "share_bar"]
+__all__ = ["bar_chart", "calibration_chart", "line_chart", "rank_sparkline", "share_bar"]
 
 WIDTH, HEIGHT = 640, 200
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 10, 12, 28
@@ -175,4 +176,50 @@ def rank_sparkline(title: str, days: Sequence[str], ranks: Sequence[int | None])
     return Markup(
         f'<svg class="spark" viewBox="0 0 {SPARK_W} {SPARK_H}" width="{SPARK_W}" '
         f'height="{SPARK_H}" role="img" aria-label="{label}"><title>{label}</title>{body}</svg>'
+    )
+
+
+CAL_SIZE, CAL_PAD = 240, 30
+CAL_COLOURS = {"home": "#2f5bd3", "draw": "#8a94a6", "away": "#c0262d"}
+
+
+def calibration_chart(title: str, outcomes: Sequence[dict[str, Any]]) -> Markup:
+    """A reliability diagram: forecast probability (x) against observed frequency (y).
+
+    Args:
+        title: Whose forecasts (the start of the accessible label).
+        outcomes: ``model_calibration``'s ``outcomes``: per outcome, its bins with
+            ``mean_forecast``, ``observed`` and ``count`` (empty bins are skipped).
+    """
+    plot = CAL_SIZE - 2 * CAL_PAD
+
+    def xy(p: float, q: float) -> tuple[float, float]:
+        return CAL_PAD + plot * p, CAL_SIZE - CAL_PAD - plot * q
+
+    mid = CAL_SIZE / 2
+    body = [
+        f'<line x1="{CAL_PAD}" y1="{CAL_SIZE - CAL_PAD}" x2="{CAL_SIZE - CAL_PAD}" '
+        f'y2="{CAL_PAD}" stroke="#e4e7ec"/>',
+        f'<text x="{mid}" y="{CAL_SIZE - 6}" font-size="10" text-anchor="middle" '
+        f'fill="{AXIS}">forecast probability</text>',
+        f'<text x="10" y="{mid}" font-size="10" text-anchor="middle" fill="{AXIS}" '
+        f'transform="rotate(-90 10 {mid})">observed frequency</text>',
+    ]
+    spoken = []
+    for outcome in outcomes:
+        name, colour = str(outcome["outcome"]), CAL_COLOURS.get(str(outcome["outcome"]), AXIS)
+        bins = [b for b in outcome["bins"] if b["count"]]
+        dots = [xy(b["mean_forecast"], b["observed"]) for b in bins]
+        if dots:
+            line = " ".join(f"{x:.1f},{y:.1f}" for x, y in dots)
+            body.append(f'<polyline points="{line}" stroke="{colour}" fill="none"/>')
+            body += [
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>' for x, y in dots
+            ]
+        pairs = ", ".join(f"{b['mean_forecast']:.2f} → {b['observed']:.2f}" for b in bins)
+        spoken.append(f"{name}: {pairs or 'no forecasts'}")
+    label = escape(f"{title}, forecast against observed. " + "; ".join(spoken))
+    return Markup(
+        f'<svg class="chart calibration" viewBox="0 0 {CAL_SIZE} {CAL_SIZE}" width="100%" '
+        f'role="img" aria-label="{label}"><title>{label}</title>{"".join(body)}</svg>'
     )

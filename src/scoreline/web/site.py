@@ -24,9 +24,17 @@ from scoreline.report import (
     model_health,
     model_record,
 )
+from scoreline.report.cache import report_cache
 from scoreline.report.compare import CONFIDENCE, RESAMPLES, SEED
+from scoreline.report.evaluation import EvaluationError, model_calibration
 from scoreline.report.rank_history import rank_trails
-from scoreline.web.charts import bar_chart, line_chart, rank_sparkline, share_bar
+from scoreline.web.charts import (
+    bar_chart,
+    calibration_chart,
+    line_chart,
+    rank_sparkline,
+    share_bar,
+)
 from scoreline.web.deps import AppState, app_state
 from scoreline.web.site_api import View, browse, default_view, model_pair
 
@@ -36,6 +44,8 @@ PAGE_SIZE = 20
 """Matches per page of the browser."""
 RANK_DAYS = 20
 """Kick-off days of a model page's rank history."""
+CALIBRATION_BINS = 10
+"""Bins of a model page's reliability diagram (of 0.1 each)."""
 TENDENCY_NAMES = {"H": "home win", "D": "draw", "A": "away win"}
 
 
@@ -58,6 +68,7 @@ _env.globals.update(
     bar_chart=bar_chart,
     line_chart=line_chart,
     rank_sparkline=rank_sparkline,
+    calibration_chart=calibration_chart,
     share_bar=share_bar,
     tendency_names=TENDENCY_NAMES,
 )
@@ -83,15 +94,27 @@ def model_view(model_id: str, request: Request, state: AppState = Depends(app_st
         return _message(request, "Model not found", "There is no model with this id.", 404)
     days = page["matchdays"]
     rank_days, trails = rank_trails(state.db, days=RANK_DAYS)
+    calibration = report_cache.get(
+        state.db, "calibration", (model_id,), lambda: _calibration(state, model_id)
+    )
     context = {
         "active": "models",
         "model": page,
         "rank_days": [d.isoformat() for d in rank_days],
         "rank_trail": trails.get(model_id, []),
+        "calibration": calibration,
         "points_items": [(d["matchday"], d["points"]) for d in days],
         "average_items": [(d["matchday"], d["cumulative_avg"] or 0.0) for d in days],
     }
     return _page(request, "model.html", context)
+
+
+def _calibration(state: AppState, model_id: str) -> dict[str, Any] | None:
+    """The model's reliability bins, or None before it has scored probabilities."""
+    try:
+        return model_calibration(state.db, model_id, bins=CALIBRATION_BINS)
+    except EvaluationError:
+        return None
 
 
 def _query(**params: Any) -> str:
