@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from scoreline.report.browse import matches_page
+from scoreline.report.cache import report_cache
 from scoreline.scoring import leaderboard
 from scoreline.store import (
     CompetitionInfo,
@@ -54,7 +55,12 @@ def competitions_index(db: Database) -> list[dict[str, Any]]:
 
 
 def _best_models(db: Database, code: str, season: str) -> list[dict[str, Any]]:
-    rows = leaderboard(db, competition=code, season=season, intervals=False)[:BEST_MODELS]
+    rows = report_cache.get(
+        db,
+        "best_models",
+        (code, season),
+        lambda: leaderboard(db, competition=code, season=season, intervals=False),
+    )[:BEST_MODELS]
     return [
         {
             "rank": r.rank,

@@ -21,9 +21,12 @@ __all__ = ["change_mark"]
 
 def change_mark(db: Database) -> tuple[Any, ...]:
     """A value that differs whenever predictions, scores or matches have changed."""
+    # One aggregate a statement: SQLite answers a lone max() from an index, two by a scan.
+    queries = (
+        select(func.max(Prediction.id)),
+        select(func.max(Prediction.scored_at)),
+        select(func.max(Match.updated_at)),
+        select(func.count()).select_from(Match),
+    )
     with db.session() as session:
-        predictions = session.execute(
-            select(func.max(Prediction.id), func.max(Prediction.scored_at))
-        ).one()
-        matches = session.execute(select(func.max(Match.updated_at), func.count())).one()
-    return (*predictions, *matches)
+        return tuple(session.execute(query).scalar_one() for query in queries)

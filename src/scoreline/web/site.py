@@ -93,7 +93,12 @@ def model_view(model_id: str, request: Request, state: AppState = Depends(app_st
     if page is None:
         return _message(request, "Model not found", "There is no model with this id.", 404)
     days = page["matchdays"]
-    rank_days, trails = rank_trails(state.db, days=RANK_DAYS)
+    rank_days, trails = report_cache.get(
+        state.db,
+        "rank_trails",
+        (("days", RANK_DAYS),),
+        lambda: rank_trails(state.db, days=RANK_DAYS),
+    )
     calibration = report_cache.get(
         state.db, "calibration", (model_id,), lambda: _calibration(state, model_id)
     )
