@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import math
-from importlib.util import find_spec
 
 import numpy as np
 import pytest
 
-from scoreline.scoring import MatchInfo, PastResult, outcome_probabilities, results_before
-from scoreline.scoring.dixon_coles import DixonColesCache, dixon_coles_score_matrix
-from scoreline.scoring.market import demargin
 from scoreline.scoring.probabilities import (
     brier_by_match,
     check_forecasts,
@@ -19,11 +15,6 @@ from scoreline.scoring.probabilities import (
     outcome_index,
     rps_by_match,
     score_forecasts,
-)
-
-needs_penaltyblog = pytest.mark.skipif(
-    find_spec("penaltyblog") is None,
-    reason="penaltyblog not installed: pip install 'scoreline[reference]'",
 )
 
 # (p_home, p_draw, p_away), outcome, RPS, Brier, log loss, hit -- worked out by hand:
@@ -97,54 +88,3 @@ def test_invalid_forecasts_are_refused(probs: list, outcomes: list, problem: str
 def test_nothing_to_score_is_refused() -> None:
     with pytest.raises(ValueError, match="no forecast"):
         score_forecasts(np.empty((0, 3)), np.empty(0, dtype=int))
-
-
-def _base_rates(earlier: list[PastResult]) -> tuple[float, float, float]:
-    """The naive forecast: the share of home wins, draws and away wins so far (+1 each)."""
-    counts = np.ones(3)
-    for r in earlier:
-        counts[int(outcome_index([r.home_goals], [r.away_goals])[0])] += 1
-    return tuple(counts / counts.sum())  # type: ignore[return-value]
-
-
-def _reference_forecasts(
-    season: list[MatchInfo], results: list[PastResult]
-) -> dict[str, list[tuple[float, float, float]]]:
-    """Market, Dixon-Coles and base-rate probabilities for every match of the season."""
-    cache = DixonColesCache()
-    forecasts: dict[str, list[tuple[float, float, float]]] = {"market": [], "dc": [], "naive": []}
-    for match in season:
-        market = demargin(*match.odds, method="shin")  # type: ignore[misc]
-        grid = dixon_coles_score_matrix(match, results, cache=cache)
-        forecasts["market"].append(market)
-        forecasts["dc"].append(market if grid is None else outcome_probabilities(grid))
-        forecasts["naive"].append(_base_rates(results_before(results, match.kickoff_at)))
-    return forecasts
-
-
-@needs_penaltyblog
-@pytest.mark.slow
-def test_reference_forecasters_over_a_season_match_penaltyblog(
-    e0_rows: list[dict[str, str]],
-    e0_matches: dict[str, MatchInfo],
-    e0_results: list[PastResult],
-) -> None:
-    from penaltyblog.metrics import ignorance_score, multiclass_brier_score, rps_array, rps_average
-
-    rows = [r for r in e0_rows if r["season"] == "2023-24"]
-    season = [e0_matches[r["match_id"]] for r in rows]
-    outcomes = outcome_index(
-        [int(r["home_goals"]) for r in rows], [int(r["away_goals"]) for r in rows]
-    )
-    assert len(season) == 380
-    means = {}
-    for name, probs in _reference_forecasts(season, e0_results).items():
-        ours = score_forecasts(probs, outcomes)
-        assert ours.rps == pytest.approx(rps_average(probs, outcomes), abs=1e-9), name
-        assert ours.brier == pytest.approx(multiclass_brier_score(probs, outcomes), abs=1e-9), name
-        # penaltyblog's ignorance score is the log loss in bits.
-        bits = ignorance_score(probs, outcomes)
-        assert ours.log_loss == pytest.approx(bits * math.log(2), abs=1e-9), name
-        assert np.allclose(rps_by_match(probs, outcomes), rps_array(probs, outcomes), atol=1e-12)
-        means[name] = ours.rps
-    assert means["market"] < means["dc"] < means["naive"]
