@@ -144,7 +144,10 @@ def test_one_bad_row_imports_nothing(home: Path) -> None:
 
 
 CONFIG_FILES = {
-    "binary": (b"\x00\x9f\x92\x96" + bytes(range(0x80, 0x100)), "not UTF-8 text (byte 0x9f at offset 1)"),
+    "binary": (
+        b"\x00\x9f\x92\x96" + bytes(range(0x80, 0x100)),
+        "not UTF-8 text (byte 0x9f at offset 1)",
+    ),
     "latin-1": ('queue_url = "M\xfcnchen"\n'.encode("latin-1"), "not UTF-8 text (byte 0xfc"),
 }
 

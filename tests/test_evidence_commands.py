@@ -11,6 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from scoreline.commands.evidence import attempts_command, models_probe, parse_stats_command
+from scoreline.commands.models import models_check
 from scoreline.config import load_config
 from scoreline.predict.job import predict_match
 from scoreline.sandbox import Fault, FaultMode, SandboxServer
@@ -23,6 +24,7 @@ app = typer.Typer()
 app.command("attempts")(attempts_command)
 app.command("parse-stats")(parse_stats_command)
 app.command("probe")(models_probe)
+app.command("check")(models_check)
 
 
 @pytest.fixture
@@ -112,3 +114,16 @@ def test_probe_exits_1_when_a_model_answers_in_no_mode(
     result = _run("probe", "--config", str(deployment))
     assert result.exit_code == 1
     assert "1 of 2 models answered in no mode" in result.output
+
+
+def test_a_check_asks_each_model_in_the_mode_the_probe_found(
+    deployment: Path, fresh_sandbox: SandboxServer
+) -> None:
+    fresh_sandbox.set_fault("good", Fault(FaultMode.NO_RESPONSE_FORMAT))
+    before_probe = _run("check", "good", "--json", "--config", str(deployment))
+    assert before_probe.exit_code == 1  # asked with response_format, which it refuses
+    probed = json.loads(_run("probe", "good", "--json", "--config", str(deployment)).stdout)
+    assert probed[0]["uses"] == "text"
+    after_probe = _run("check", "good", "--json", "--config", str(deployment))
+    assert after_probe.exit_code == 0, after_probe.output
+    assert json.loads(after_probe.stdout)[0]["ok"] is True

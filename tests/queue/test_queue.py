@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from pathlib import Path
 
@@ -85,6 +86,24 @@ def test_failed_job_is_reported_after_retries(
     jobs.run_pending()
     failed = jobs.status()["failed"]
     assert len(failed) == 1 and "OperationalError" in failed[0]["error"]
+
+
+def test_a_database_failure_is_logged_in_one_line_and_retried(
+    tmp_path: Path, fresh_sandbox: SandboxServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = write_config(tmp_path, fresh_sandbox.base_url, MODELS)
+    broken = Database(f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}")  # cannot be opened
+    jobs = JobQueue(config, huey=MemoryHuey(utc=True), db=broken)
+    jobs.enqueue_predict("E0-2024-25-0200")
+    with caplog.at_level(logging.INFO, logger="huey"):
+        jobs.run_pending()
+    failures = [r for r in caplog.records if "Unhandled exception" in r.getMessage()]
+    assert len(failures) == 1
+    assert failures[0].exc_info is None and "\n" not in failures[0].getMessage()
+    assert "OperationalError" in failures[0].getMessage()
+    assert "retried with back-off" in failures[0].getMessage()
+    assert any("Requeueing" in r.getMessage() for r in caplog.records)  # Huey retries it
+    assert jobs.status()["failed"] == []
 
 
 def test_backends_by_url(tmp_path: Path) -> None:

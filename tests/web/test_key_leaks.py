@@ -1,4 +1,4 @@
-"""Issue 11 §6: a provider that echoes the API key never leaks it, end to end.
+"""A provider that echoes the API key never leaks it, end to end.
 
 The sandbox answers 200 with a proxy page that repeats the ``Authorization`` header, and
 with a reply naming the key as its match id (the parser rejects it, quoting the id). A real

@@ -59,6 +59,23 @@ def _stored_models(cfg: Config) -> list[StoredModel] | None:
         db.dispose()
 
 
+def _learned_outputs(cfg: Config) -> dict[str, str]:
+    """The output modes the store learned (probed or lowered), so a check asks each model as
+    its jobs do; none without a database (a check works before ``scoreline init``)."""
+    from scoreline.predict.plan import learned_modes
+    from scoreline.store import DatabaseError
+
+    db = open_db(cfg)
+    try:
+        if db.dialect == "sqlite" and not Path(db.url.database or "").is_file():
+            return {}
+        return learned_modes(db)
+    except DatabaseError:
+        return {}
+    finally:
+        db.dispose()
+
+
 def _with_state(row: dict[str, Any], stored: StoredModel | None) -> dict[str, Any]:
     """The catalog row plus ``state``, ``state_detail``, ``recover_at`` and ``pinned``."""
     state, detail = model_state(
@@ -157,7 +174,8 @@ def models_check(
     from scoreline.predict import check as checks
 
     cfg = get_config(config)
-    rows = asyncio.run(checks.check_models(cfg, model_ids or None, now=utc_now()))
+    outputs = _learned_outputs(cfg)
+    rows = asyncio.run(checks.check_models(cfg, model_ids or None, now=utc_now(), outputs=outputs))
     failed = sum(not r["ok"] for r in rows)
     if as_json:
         print_json(rows)

@@ -232,7 +232,7 @@ def sandbox(
         typer.Option(help="MODEL=MODE[:STATUS][@P], e.g. m1=status:503, m2=hang, m3=prose@0.3."),
     ] = None,
     faults_file: Annotated[
-        Path | None, typer.Option(help="TOML file of [faults.MODEL] tables.")
+        Path | None, typer.Option(help="TOML file of \\[faults.MODEL] tables.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the fault probability draws.")] = 0,
 ) -> None:

@@ -11,20 +11,39 @@ The estimate, per model: the mean cost per match of its last priced calls (a fal
 call included), or, with no history, one call at the catalog's prices with the prompt's
 length in tokens (about three characters each, rounding up) and its ``max_tokens`` of
 completion.
+
+While the budget stays closed, the reconcile sweep leaves a match alone once its job has run
+the free models and skipped the paid ones (``held_by_budget``): the job would only skip
+them again. The sweep enqueues it again when the budget reopens, before kick-off.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from scoreline.config import Config
 from scoreline.predict.prompt import SYSTEM_PROMPT
-from scoreline.store import BudgetStatus, Database, budget_of, period_spend, recent_job_costs
+from scoreline.store import (
+    BudgetStatus,
+    Database,
+    PeriodSpend,
+    budget_of,
+    list_skips,
+    period_spend,
+    recent_job_costs,
+)
 
-__all__ = ["BudgetGate", "estimate_costs", "gate_paid_models", "is_paid", "price_estimate"]
+__all__ = [
+    "BudgetGate",
+    "estimate_costs",
+    "gate_paid_models",
+    "held_by_budget",
+    "is_paid",
+    "price_estimate",
+]
 
 log = logging.getLogger("scoreline.budget")
 
@@ -106,3 +125,29 @@ def gate_paid_models(
     log.warning("%d paid models skipped: %s", len(paid), status.reason)
     kept = tuple(m for m in model_ids if m not in set(paid))
     return BudgetGate(kept, tuple(paid), status)
+
+
+def held_by_budget(
+    db: Database, config: Config, match_id: str, missing: Iterable[str], spend: PeriodSpend
+) -> set[str]:
+    """The paid models among ``missing`` that a job of the match already skipped for the
+    budget and that the job's rule would skip again at ``spend``: no use asking it yet.
+
+    Skipped since ``spend``'s UTC day began: held (spend only grows within a day and a
+    month). Skipped earlier: held while the rule, on an estimate read without the match's
+    prompt (the sweep does not build it), still closes; that estimate is at most the job's,
+    so where the two disagree the job runs and decides, never the reverse.
+    """
+    budget = config.budget
+    paid = [m for m in missing if is_paid(config, m)]
+    if (budget.daily_usd is None and budget.monthly_usd is None) or not paid:
+        return set()
+    skipped = {s.model_id: s.at for s in list_skips(db, match_id=match_id, reason="budget")}
+    held = {m for m in paid if m in skipped}
+    if not held or all(skipped[m] >= spend.day_start for m in held):
+        return held
+    estimate = sum(estimate_costs(db, config, paid, "").values())
+    status = budget_of(
+        spend, daily_usd=budget.daily_usd, monthly_usd=budget.monthly_usd, estimate_usd=estimate
+    )
+    return set() if status.open else held

@@ -53,9 +53,14 @@ def _check_ids(config: Config, ids: Sequence[str]) -> None:
 
 
 async def check_models(
-    config: Config, model_ids: Sequence[str] | None, *, now: datetime
+    config: Config,
+    model_ids: Sequence[str] | None,
+    *,
+    now: datetime,
+    outputs: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Check the given models (default: every active one that calls a provider) concurrently.
+    """Check the given models (default: every active one that calls a provider) concurrently,
+    each in the output mode the store learned for it (``outputs``), as its jobs would ask it.
 
     Returns:
         One row per model: ``model_id``, ``ok``, ``used_fallback``, ``answered_by``,
@@ -67,7 +72,7 @@ async def check_models(
     if model_ids:
         _check_ids(config, model_ids)
     context = context_of(sample_context(now).fixture)
-    async with Registry(config) as registry:
+    async with Registry(config, outputs=outputs) as registry:
         forecasters = build_forecasters(config, registry)
         ids = list(model_ids) if model_ids else _default_ids(config, forecasters)
         return list(await asyncio.gather(*(_check_one(forecasters[i], context) for i in ids)))

@@ -22,6 +22,7 @@ from scoreline.forecast import ForecastContext, ForecastError
 from scoreline.llm import Attempt, Registry
 from scoreline.predict.budget import gate_paid_models
 from scoreline.predict.forecasters import build_forecasters, context_of
+from scoreline.predict.plan import learned_modes
 from scoreline.predict.prompt import render_prompt, sample_context
 from scoreline.predict.record import ModelOutcome, attempt_row
 from scoreline.store import (
@@ -91,16 +92,20 @@ def recover_idle(db: Database, config: Config, now: datetime) -> list[str]:
     claimed = claim_probes(db, gate.kept, now=now)
     if not claimed:
         return []
-    outcomes = asyncio.run(_canaries(config, claimed, context))
+    outcomes = asyncio.run(_canaries(config, claimed, context, learned_modes(db)))
     insert_attempts(db, [_attempt_row(config, o, a, now) for o in outcomes for a in o.attempts])
     settle_job_probes(db, config, outcomes, now=now)
     return claimed
 
 
 async def _canaries(
-    config: Config, model_ids: Sequence[str], context: ForecastContext
+    config: Config,
+    model_ids: Sequence[str],
+    context: ForecastContext,
+    outputs: dict[str, str],
 ) -> list[ModelOutcome]:
-    """Ask each model alone (its fallback removed): the canary tests the model, not its backup."""
+    """Ask each model alone (its fallback removed): the canary tests the model, not its backup,
+    in the output mode the store learned for it, as its jobs would."""
     alone = config.model_copy(
         update={
             "models": [
@@ -109,7 +114,7 @@ async def _canaries(
             ]
         }
     )
-    async with Registry(alone) as registry:
+    async with Registry(alone, outputs=outputs) as registry:
         forecasters = build_forecasters(alone, registry)
 
         async def one(model_id: str) -> ModelOutcome:

@@ -6,6 +6,11 @@ predictions to settle (finished: score or rescore a corrected result; cancelled 
 void). A job
 lost with a killed worker is therefore enqueued again by the next sweep; jobs are
 idempotent, so enqueuing one twice is harmless.
+
+While the budget is closed, a match whose job already ran the free models and skipped the
+paid ones for the budget is held, not enqueued at every sweep only to skip them again
+(``predict.budget.held_by_budget``); it is enqueued again once the budget reopens, if it
+has not kicked off by then.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from datetime import datetime, timedelta
 from scoreline.config import Config
 from scoreline.store import (
     Database,
+    PeriodSpend,
     clear_reply_texts,
     disabled_model_ids,
     due_matches,
     matches_to_score,
+    period_spend,
     predicted_model_ids,
 )
 
@@ -33,6 +40,29 @@ class ReconcileReport:
 
     predict: list[str] = field(default_factory=list)
     score: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    """Matches missing only paid models the closed budget would skip again."""
+
+
+class _BudgetHold:
+    """The budget rule for one sweep: the period's spend read once, the pipeline's budget
+    module loaded only when a limit is set (an idle worker loads no pipeline)."""
+
+    def __init__(self, db: Database, config: Config, now: datetime) -> None:
+        self.db, self.config, self.now = db, config, now
+        budget = config.budget
+        self.limited = budget.daily_usd is not None or budget.monthly_usd is not None
+        self._spend: PeriodSpend | None = None
+
+    def held(self, match_id: str, missing: set[str]) -> set[str]:
+        """The missing models the budget would skip again (none without a limit)."""
+        if not self.limited:
+            return set()
+        from scoreline.predict.budget import held_by_budget
+
+        if self._spend is None:
+            self._spend = period_spend(self.db, self.now)
+        return held_by_budget(self.db, self.config, match_id, sorted(missing), self._spend)
 
 
 def reconcile(
@@ -48,9 +78,15 @@ def reconcile(
     wanted = {m.id for m in config.active_models()}
     window = timedelta(minutes=config.schedule.predict_window_min)
     wanted -= disabled_model_ids(db)
+    hold = _BudgetHold(db, config, now)
     for match in due_matches(db, now=now, window=window):
-        if wanted - predicted_model_ids(db, match.id):
+        missing = wanted - predicted_model_ids(db, match.id)
+        if not missing:
+            continue
+        if missing - hold.held(match.id, missing):
             report.predict.append(match.id)
+        else:
+            report.held.append(match.id)
     report.score = matches_to_score(db)
     for match_id in report.predict:
         enqueue_predict(match_id)

@@ -23,7 +23,7 @@ from scoreline.queue.backend import build_huey
 from scoreline.queue.gate import QUEUE_DOWN
 from scoreline.queue.lease import hold_lease, new_owner
 from scoreline.queue.reconcile import ReconcileReport, reconcile
-from scoreline.store import Database, take_lease
+from scoreline.store import Database, DatabaseError, take_lease
 
 __all__ = ["FAILED_PREFIX", "JobQueue"]
 
@@ -36,6 +36,26 @@ RETRY_DELAY_S = 5
 def utc_now() -> datetime:
     """The clock, read only at the queue's edge."""
     return datetime.now(UTC)
+
+
+class _DatabaseErrorsInOneLine(logging.Filter):
+    """Huey logs a failed task with its traceback; a database that dropped or refused the
+    connection is an operational event, not a bug: one line with the store's message
+    (which names the driver's error and never a password). Huey still retries the job."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, DatabaseError):
+            record.msg = f"{record.getMessage()} {error}; retried with back-off"
+            record.args = ()
+            record.exc_info = record.exc_text = None
+        return True
+
+
+def _quiet_database_tracebacks() -> None:
+    huey_log = logging.getLogger("huey")
+    if not any(isinstance(f, _DatabaseErrorsInOneLine) for f in huey_log.filters):
+        huey_log.addFilter(_DatabaseErrorsInOneLine())
 
 
 class JobQueue:
@@ -56,6 +76,7 @@ class JobQueue:
         self.predict_task = task(self._predict)
         self.score_task = task(self._score)
         self.huey.signal(signals.SIGNAL_ERROR)(self._record_failure)
+        _quiet_database_tracebacks()
 
     def _lease(self, name: str) -> AbstractContextManager[bool]:
         """The job's lease, renewed while the job runs (``queue.lease``)."""

@@ -27,6 +27,7 @@ from scoreline.report.window import parse_moment, today_window
 
 # -- coverage and the operator's view of running unattended --
 # isort: split
+from scoreline.report.costs import budget_view
 from scoreline.report.coverage import (
     COVERAGE_WINDOW,
     coverage_row,
@@ -36,7 +37,6 @@ from scoreline.report.coverage import (
     pooled,
 )
 from scoreline.report.operations import (
-    budget_view,
     models_by_state,
     operations_overview,
     source_rows,

@@ -3,7 +3,9 @@
 Costs come from each attempt's ``cost_usd`` (its tokens at the catalog's prices when it was
 made, reasoning tokens included); calls whose usage was not reported are counted as
 unpriced, never guessed. ``budget_status`` is today's and this month's spend against
-``[budget]``: the gate the predict job applies, without a job's estimate.
+``[budget]``: the gate the predict job applies, without a job's estimate; ``budget_view``
+is the same as plain data, the one shape ``scoreline costs``, ``/admin`` and ``/metrics``
+show.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from scoreline.store import (
     period_spend,
 )
 
-__all__ = ["budget_status", "budget_status_dict", "cost_report"]
+__all__ = ["budget_status", "budget_view", "cost_report"]
 
 
 def budget_status(db: Database, config: Config, now: datetime) -> BudgetStatus:
@@ -39,11 +41,14 @@ def budget_status(db: Database, config: Config, now: datetime) -> BudgetStatus:
     )
 
 
-def budget_status_dict(status: BudgetStatus) -> dict[str, Any]:
-    """The status as plain data (JSON, templates), money rounded to a hundredth of a cent."""
-    data = asdict(status)
+def budget_view(db: Database, config: Config, *, now: datetime) -> dict[str, Any]:
+    """``budget_status`` as plain data (JSON, templates, metrics): money rounded to the
+    micro-dollar, ``reopens_at`` in ISO 8601."""
+    data = asdict(budget_status(db, config, now))
     for key in ("spent_today_usd", "spent_month_usd", "estimate_usd"):
         data[key] = round(data[key], 6)
+    reopens = data["reopens_at"]
+    data["reopens_at"] = None if reopens is None else reopens.isoformat()
     return data
 
 
@@ -75,7 +80,7 @@ def cost_report(
 
     Returns:
         ``by``, ``since``, ``until``, ``rows`` (one per key, see ``_row``), ``total`` (the
-        same over every row) and ``budget`` (``budget_status`` now, as a dict).
+        same over every row) and ``budget`` (``budget_view`` now).
     """
     rows = cost_rows(db, by=by, since=since, until=until)
     total = CostRow(
@@ -94,5 +99,5 @@ def cost_report(
         "until": until.isoformat() if until else None,
         "rows": [_row(r) for r in rows],
         "total": _row(total),
-        "budget": budget_status_dict(budget_status(db, config, now)),
+        "budget": budget_view(db, config, now=now),
     }

@@ -10,19 +10,17 @@ from typing import Any
 
 from scoreline.config import Config
 from scoreline.health import MODEL_STATES, model_state
+from scoreline.report.costs import budget_view
 from scoreline.report.coverage import coverage_summary
 from scoreline.store import (
     Database,
-    budget_of,
     list_model_events,
     list_models,
-    period_spend,
     recent_alerts,
     source_health,
 )
 
 __all__ = [
-    "budget_view",
     "models_by_state",
     "operations_overview",
     "source_rows",
@@ -59,25 +57,6 @@ def models_by_state(db: Database, config: Config, *, now: datetime) -> dict[str,
         )
     counts = Counter(row["state"] for row in rows)
     return {"counts": {state: counts.get(state, 0) for state in MODEL_STATES}, "models": rows}
-
-
-def budget_view(db: Database, config: Config, *, now: datetime) -> dict[str, Any]:
-    """Today's and this month's spend (attempts' ``cost_usd``) against ``[budget]``."""
-    status = budget_of(
-        period_spend(db, now),
-        daily_usd=config.budget.daily_usd,
-        monthly_usd=config.budget.monthly_usd,
-    )
-    return {
-        "spent_today_usd": status.spent_today_usd,
-        "spent_month_usd": status.spent_month_usd,
-        "daily_usd": status.daily_usd,
-        "monthly_usd": status.monthly_usd,
-        "unpriced_today": status.unpriced_today,
-        "open": status.open,
-        "reason": status.reason,
-        "reopens_at": _iso(status.reopens_at),
-    }
 
 
 def source_rows(db: Database) -> list[dict[str, Any]]:

@@ -31,6 +31,7 @@ class BudgetOut(BaseModel):
     daily_usd: float | None
     monthly_usd: float | None
     unpriced_today: int
+    unpriced_month: int
     open: bool
     reason: str | None
     reopens_at: str | None
