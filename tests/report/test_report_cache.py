@@ -46,3 +46,20 @@ def test_the_cache_keeps_at_most_its_size(db: Database) -> None:
         cache.get(db, name, (), lambda n=name: n)
     assert cache.get(db, "a", (), lambda: "again") == "again"  # the oldest was dropped
     assert cache.get(db, "c", (), lambda: "again") == "c"
+
+
+def test_a_pinned_page_reads_the_mark_once(db: Database) -> None:
+    seed_all(db)
+    cache, calls = ReportCache(), []
+
+    def report() -> int:
+        calls.append(1)
+        return len(calls)
+
+    with cache.pinned(db):
+        assert cache.get(db, "r", (), report) == 1
+        insert_predictions(db, [NewPrediction("m4", "beta", 1, 1, False, "beta")])
+        assert cache.get(db, "r", (), report) == 1  # one page, one view of the store
+        with cache.pinned(db):  # nested: the outer mark holds
+            assert cache.get(db, "r", (), report) == 1
+    assert cache.get(db, "r", (), report) == 2  # the next page sees the change

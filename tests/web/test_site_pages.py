@@ -28,7 +28,8 @@ def test_every_page_renders_with_navigation_and_no_script(client: TestClient, pa
     for link in ('href="/matches"', 'href="/competitions"', 'href="/compare"', 'href="/about"'):
         assert link in html
     assert "<script" not in html
-    shared = re.sub(r'<(link rel="canonical"|meta property="og:url")[^>]*>', "", html)
+    absolute = r'<(link rel="canonical"|meta property="og:(url|image)"|meta name="twitter:image")'
+    shared = re.sub(absolute + r"[^>]*>", "", html)
     assert "http://" not in shared.replace("http://www.w3.org", "")  # nothing loaded from afar
     assert re.search(r'<meta name="description" content="[^"]+">', html)
 

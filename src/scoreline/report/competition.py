@@ -9,11 +9,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from scoreline.report.browse import matches_page
+from scoreline.report.browse import countdown, matches_page
 from scoreline.report.cache import report_cache
 from scoreline.scoring import leaderboard
 from scoreline.store import (
-    CompetitionInfo,
     Database,
     MatchFilters,
     TeamRecord,
@@ -46,21 +45,24 @@ def league_table(records: Iterable[TeamRecord]) -> list[dict[str, Any]]:
 
 
 def competitions_index(db: Database) -> list[dict[str, Any]]:
-    """Every competition the store knows, by code.
+    """Every competition the store knows, by code (kept until the store changes; callers
+    read it, never change it).
 
     Args:
         db: The store.
     """
-    return [dataclasses.asdict(c) | {"seasons": list(c.seasons)} for c in list_competitions(db)]
+    return report_cache.get(
+        db,
+        "competitions",
+        (),
+        lambda: [
+            dataclasses.asdict(c) | {"seasons": list(c.seasons)} for c in list_competitions(db)
+        ],
+    )
 
 
 def _best_models(db: Database, code: str, season: str) -> list[dict[str, Any]]:
-    rows = report_cache.get(
-        db,
-        "best_models",
-        (code, season),
-        lambda: leaderboard(db, competition=code, season=season, intervals=False),
-    )[:BEST_MODELS]
+    rows = leaderboard(db, competition=code, season=season, intervals=False)[:BEST_MODELS]
     return [
         {
             "rank": r.rank,
@@ -76,8 +78,34 @@ def _best_models(db: Database, code: str, season: str) -> list[dict[str, Any]]:
     ]
 
 
-def _find(db: Database, code: str) -> CompetitionInfo | None:
-    return next((c for c in list_competitions(db) if c.code == code), None)
+def _hub(db: Database, info: dict[str, Any], season: str, now: datetime) -> dict[str, Any]:
+    code = info["code"]
+    upcoming = matches_page(
+        db, MatchFilters(upcoming=True, competition=code), now=now, limit=FIXTURES
+    )
+    finished = matches_page(
+        db, MatchFilters(upcoming=False, competition=code), now=now, limit=FIXTURES
+    )
+    return {
+        "code": code,
+        "name": info["name"],
+        "seasons": list(info["seasons"]),
+        "season": season,
+        "table": league_table(competition_table(db, code, season)),
+        "next": upcoming["matches"],
+        "last": finished["matches"],
+        "best_models": _best_models(db, code, season),
+    }
+
+
+def _counted_down(rows: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """The fixtures with their countdown as of ``now`` (the rest is kept with the hub)."""
+    return [
+        row | {"countdown": countdown(datetime.fromisoformat(row["kickoff_at"]), now)}
+        if "countdown" in row
+        else row
+        for row in rows
+    ]
 
 
 def competition_page(
@@ -86,29 +114,21 @@ def competition_page(
     """The hub of one competition and season, or ``None`` when the store has no such
     competition or season.
 
+    Everything but the countdowns is kept until the store changes: the table and the best
+    models read every match and prediction of the season.
+
     Args:
         db: The store.
         code: Competition code, e.g. ``E0``.
         now: Current time, aware UTC (countdowns of the next fixtures).
         season: The season; its latest by default.
     """
-    info = _find(db, code)
-    if info is None or (season is not None and season not in info.seasons):
-        return None
-    chosen = season or info.seasons[0]
-    upcoming = matches_page(
-        db, MatchFilters(upcoming=True, competition=code), now=now, limit=FIXTURES
-    )
-    finished = matches_page(
-        db, MatchFilters(upcoming=False, competition=code), now=now, limit=FIXTURES
-    )
-    return {
-        "code": info.code,
-        "name": info.name,
-        "seasons": list(info.seasons),
-        "season": chosen,
-        "table": league_table(competition_table(db, code, chosen)),
-        "next": upcoming["matches"],
-        "last": finished["matches"],
-        "best_models": _best_models(db, code, chosen),
-    }
+    with report_cache.pinned(db):
+        info = next((c for c in competitions_index(db) if c["code"] == code), None)
+        if info is None or (season is not None and season not in info["seasons"]):
+            return None
+        chosen = season or info["seasons"][0]
+        hub = report_cache.get(
+            db, "competition", (code, chosen), lambda: _hub(db, info, chosen, now)
+        )
+    return hub | {"next": _counted_down(hub["next"], now)}

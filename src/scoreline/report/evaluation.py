@@ -18,13 +18,20 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scoreline.errors import ScorelineError
+from scoreline.report.cache import report_cache
 from scoreline.scoring.board_metrics import loss_matrices
 from scoreline.scoring.calibration import calibration, murphy_decomposition
-from scoreline.scoring.forecast_matrix import ForecastMatrix, build_matrix
+from scoreline.scoring.forecast_matrix import (
+    ForecastMatrix,
+    build_matrix,
+    parse_numbers,
+    parse_probabilities,
+)
+from scoreline.scoring.probabilities import outcome_index
 from scoreline.scoring.ranking import LEADERBOARD_RESAMPLES, LEADERBOARD_SEED
 from scoreline.scoring.uncertainty import paired_difference, permutation_test, sign_test
 from scoreline.store import Database, LeaderboardFilters, get_model, leaderboard_totals
-from scoreline.store.outcomes import match_outcomes
+from scoreline.store.outcomes import finished_results, match_outcomes, model_forecasts
 
 __all__ = ["EvaluationError", "model_calibration", "paired_comparison"]
 
@@ -36,7 +43,7 @@ class EvaluationError(ScorelineError):
 
 
 def _matrix(db: Database, model_ids: list[str], filters: LeaderboardFilters) -> ForecastMatrix:
-    totals = leaderboard_totals(db, filters, with_probabilities=True)
+    totals = leaderboard_totals(db, filters, with_probabilities=True, models=model_ids)
     chosen = sorted((t for t in totals if t.model_id in model_ids), key=lambda t: t.model_id)
     missing = set(model_ids) - {t.model_id for t in chosen}
     for model_id in sorted(missing):
@@ -93,10 +100,51 @@ def paired_comparison(
     }
 
 
+def _ids(values: str | list[str] | None) -> list[str]:
+    if isinstance(values, str):
+        return values.split(",") if values else []
+    return list(values or [])
+
+
+def _results(db: Database, filters: LeaderboardFilters) -> tuple[dict[str, int], Any, Any]:
+    """The filtered finished matches' columns by id, home goals and away goals."""
+    found = finished_results(db, filters)
+    column = {match_id: i for i, match_id in enumerate(_ids(found.match_ids))}
+    return column, parse_numbers(found.home_goals), parse_numbers(found.away_goals)
+
+
+def _forecasts(
+    db: Database, model_id: str, filters: LeaderboardFilters
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """A model's probabilities on finished matches and their outcomes, in match id order.
+
+    The results are the same for every model, so they are kept until the store changes.
+    """
+    found = model_forecasts(db, model_id, filters)
+    if not found.count:
+        return np.empty((0, 3)), np.empty(0, dtype=np.int64)
+    column, home, away = report_cache.get(
+        db, "finished_results", filters, lambda: _results(db, filters)
+    )
+    ids = _ids(found.match_ids)
+    probs = np.column_stack(
+        [parse_probabilities(p) for p in (found.p_home, found.p_draw, found.p_away)]
+    )
+    if ids != sorted(ids):  # SQLite sends them in index order, which is sorted already
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        ids, probs = [ids[i] for i in order], probs[order]
+    where = np.array([column.get(match_id, -1) for match_id in ids], dtype=np.intp)
+    known = where >= 0
+    return probs[known], outcome_index(home[where[known]], away[where[known]])
+
+
 def model_calibration(
     db: Database, model_id: str, *, bins: int = 10, filters: LeaderboardFilters | None = None
 ) -> dict[str, Any]:
     """Reliability bins per outcome, ECE and the Brier decomposition of one model.
+
+    Reads that model's forecasts only: a model page asks for it on its first visit after
+    every change to the store.
 
     Raises:
         EvaluationError: An unknown id, no scored prediction with probabilities, or
@@ -104,15 +152,15 @@ def model_calibration(
     """
     if bins < 1:
         raise EvaluationError(f"--bins must be at least 1, got {bins}")
-    matrix = _matrix(db, [model_id], filters or LeaderboardFilters())
-    present = matrix.has_probs()[0]
-    if not present.any():
+    chosen = filters or LeaderboardFilters()
+    probs, outcomes = _forecasts(db, model_id, chosen)
+    if not len(outcomes):
+        _matrix(db, [model_id], chosen)  # raises for an unknown or unscored model
         raise EvaluationError(f"{model_id} has no scored prediction with probabilities")
-    probs, outcomes = matrix.probs[0, present], matrix.outcomes[present]
     per_outcome, ece = calibration(probs, outcomes, bins=bins)
     return {
         "model_id": model_id,
-        "n": int(present.sum()),
+        "n": len(outcomes),
         "bins": bins,
         "ece": ece,
         "outcomes": [asdict(o) for o in per_outcome],

@@ -139,26 +139,25 @@ def predictions_of(db: Database, match_ids: Iterable[str]) -> list[PagePredictio
         match_ids: The matches (a page: tens, not thousands).
     """
     query = (
-        select(Prediction, Model.display_name)
+        select(
+            Prediction.match_id,
+            Prediction.model_id,
+            Model.display_name,
+            Prediction.predicted_home,
+            Prediction.predicted_away,
+            Prediction.predicted_result,
+            Prediction.used_fallback,
+            Prediction.after_kickoff,
+            Prediction.points,
+        )
         .join(Model, Model.id == Prediction.model_id)
         .where(Prediction.match_id.in_(list(match_ids)))
         .order_by(Prediction.match_id, Prediction.points.desc().nulls_last(), Prediction.model_id)
     )
+    # Columns, not entities: a page of 20 matches is a thousand predictions, and building
+    # an ORM object for each cost more than the query.
     with db.session() as session:
-        return [
-            PagePrediction(
-                p.match_id,
-                p.model_id,
-                name,
-                p.predicted_home,
-                p.predicted_away,
-                p.predicted_result,
-                p.used_fallback,
-                p.after_kickoff,
-                p.points,
-            )
-            for p, name in session.execute(query)
-        ]
+        return [PagePrediction(*row) for row in session.execute(query)]
 
 
 def list_competitions(db: Database) -> list[CompetitionInfo]:

@@ -82,14 +82,19 @@ def list_recent_matches(db: Database, *, limit: int = 12) -> list[RecentMatch]:
         db: The store.
         limit: How many matches at most.
     """
+    # Walk the kick-off index down and keep the matches that have a prediction (a probe
+    # of the (match_id, model_id) index each); count only those: grouping every
+    # prediction first reads the whole table.
+    predicted = select(Prediction.id).where(Prediction.match_id == Match.id).exists()
     counted = (
-        select(Prediction.match_id, func.count().label("predictions"))
-        .group_by(Prediction.match_id)
-        .subquery()
+        select(func.count())
+        .where(Prediction.match_id == Match.id)
+        .correlate(Match)
+        .scalar_subquery()
     )
     query = (
-        select(Match, counted.c.predictions)
-        .join(counted, counted.c.match_id == Match.id)
+        select(Match, counted)
+        .where(predicted)
         .order_by(Match.kickoff_at.desc(), Match.id)
         .limit(limit)
     )

@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from scoreline import __version__
 from scoreline.config import Config
 from scoreline.store import Database, DatabaseError
-from scoreline.web import admin_api, api, discovery, pages, site, site_api
+from scoreline.web import admin_api, api, discovery, og, pages, site, site_api
 from scoreline.web.auth import AdminAuth
 from scoreline.web.caching import ConditionalGet
 from scoreline.web.deps import AppState
@@ -169,3 +169,4 @@ def _install(app: FastAPI) -> None:
     app.include_router(pages.router)
     app.include_router(site.router)
     app.include_router(discovery.router)
+    app.include_router(og.router)

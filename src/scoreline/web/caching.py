@@ -23,6 +23,7 @@ CACHED_PREFIXES = (
     "/competitions",
     "/compare",
     "/about",
+    "/og/",
     "/api/leaderboard",
     "/api/models/",
     "/api/matches",

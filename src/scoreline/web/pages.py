@@ -126,18 +126,19 @@ def _board(
         "min_matches": int(min_text or 0),
         "draw_goal_difference": state.config.scoring.draw_goal_difference,
     }
-    rows = report_cache.get(
-        state.db,
-        "leaderboard",
-        tuple(sorted(ranking.items())),
-        lambda: leaderboard_rows(state.db, **ranking),
-    )
-    days, trails = report_cache.get(
-        state.db,
-        "rank_trails",
-        tuple(sorted(window.items())),
-        lambda: rank_trails(state.db, **window),
-    )
+    with report_cache.pinned(state.db):
+        rows = report_cache.get(
+            state.db,
+            "leaderboard",
+            tuple(sorted(ranking.items())),
+            lambda: leaderboard_rows(state.db, **ranking),
+        )
+        days, trails = report_cache.get(
+            state.db,
+            "rank_trails",
+            tuple(sorted(window.items())),
+            lambda: rank_trails(state.db, **window),
+        )
     return rows, days, trails
 
 

@@ -7,6 +7,7 @@ page is in ``web.site_api``, built from the same report data.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2.filters import do_urlencode
 
 from scoreline import __version__
 from scoreline.report import (
@@ -57,10 +59,22 @@ def _num(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+@lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    return do_urlencode(value)
+
+
+def _urlencode(value: Any) -> str:
+    """Jinja's ``urlencode``, remembered for ids: a page of matches links fifty models
+    twenty times over, and quoting was a sixth of its rendering."""
+    return _quoted(value) if isinstance(value, str) else do_urlencode(value)
+
+
 _env = Environment(
     loader=PackageLoader("scoreline.web", "templates"),
     autoescape=select_autoescape(["html"]),
 )
+_env.filters["urlencode"] = _urlencode
 _env.globals.update(
     version=__version__,
     pct=_pct,
@@ -93,15 +107,16 @@ def model_view(model_id: str, request: Request, state: AppState = Depends(app_st
     if page is None:
         return _message(request, "Model not found", "There is no model with this id.", 404)
     days = page["matchdays"]
-    rank_days, trails = report_cache.get(
-        state.db,
-        "rank_trails",
-        (("days", RANK_DAYS),),
-        lambda: rank_trails(state.db, days=RANK_DAYS),
-    )
-    calibration = report_cache.get(
-        state.db, "calibration", (model_id,), lambda: _calibration(state, model_id)
-    )
+    with report_cache.pinned(state.db):
+        rank_days, trails = report_cache.get(
+            state.db,
+            "rank_trails",
+            (("days", RANK_DAYS),),
+            lambda: rank_trails(state.db, days=RANK_DAYS),
+        )
+        calibration = report_cache.get(
+            state.db, "calibration", (model_id,), lambda: _calibration(state, model_id)
+        )
     context = {
         "active": "models",
         "model": page,
