@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from dataclasses import replace
 from importlib.util import find_spec
 
@@ -199,3 +200,52 @@ def test_a_fit_that_does_not_converge_falls_back_once(
             match, e0_results
         )
     assert len(calls) == 1
+
+
+@needs_penaltyblog
+def test_matches_asked_side_by_side_share_one_fit(
+    e0_matches: dict[str, MatchInfo], e0_results: list[PastResult]
+) -> None:
+    # The predict jobs of a match day run in threads: the first computes the fit, the
+    # others wait for it instead of fitting the same window again.
+    day = [
+        m
+        for m in e0_matches.values()
+        if m.kickoff_at.date().isoformat() == "2024-03-02" and "Luton" not in m.home_team
+    ][:4]
+    cache = DixonColesCache()
+    start = threading.Barrier(len(day))
+    grids: dict[int, np.ndarray] = {}
+
+    def ask(i: int, match: MatchInfo) -> None:
+        start.wait()
+        grid = dixon_coles_score_matrix(match, e0_results, cache=cache)
+        assert grid is not None
+        grids[i] = grid
+
+    threads = [threading.Thread(target=ask, args=(i, m)) for i, m in enumerate(day)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (cache.fits, cache.hits) == (1, len(day) - 1)
+    alone = dixon_coles_score_matrix(day[0], e0_results, cache=DixonColesCache())
+    # the same fit as alone, to the optimiser's last bits (numpy's sums may round
+    # differently with the arrays' alignment: measured 1e-13)
+    assert alone is not None and np.abs(alone - grids[0]).max() < 1e-9
+
+
+def test_blas_stays_at_one_thread_until_the_last_caller_leaves() -> None:
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from scoreline.scoring.extras import single_threaded_blas
+
+    def blas_threads() -> set[int]:
+        info = threadpoolctl.threadpool_info()
+        return {i["num_threads"] for i in info if i["user_api"] == "blas"}
+
+    before = blas_threads()
+    with single_threaded_blas():
+        with single_threaded_blas():
+            assert blas_threads() <= {1}
+        assert blas_threads() <= {1}  # the outer caller is still inside
+    assert blas_threads() == before

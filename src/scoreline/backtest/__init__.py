@@ -2,8 +2,8 @@
 
 Each match is predicted by the real predict job half an hour before kick-off, with only
 the results known at that moment in a database of its own; results are revealed at the
-final whistle and scored by the real score job. The run is resumable and ends with the
-season's leaderboard::
+final whistle and scored by the score job's own rule, in batches (``score_matches``). The
+run is resumable and ends with the season's leaderboard::
 
     from scoreline import load_config
     from scoreline.backtest import run_backtest

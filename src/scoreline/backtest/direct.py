@@ -7,8 +7,8 @@ store again, renders an LLM prompt nobody reads, and writes in a transaction of 
 the job would read: the stored history and the season's matches whose final whistle the
 clock has passed, all of them finished matches of the competition that kicked off before
 the match — asks the same forecasters through the same ``Forecaster`` protocol with the
-same context, and writes a kick-off slot's predictions and attempt rows together. The score
-job is the real one.
+same context, and writes a week's predictions and attempt rows together. Scoring is the
+score job's own rule, batched (``scoring.score_matches``).
 
 What the job does beyond that (provider health, cooldowns, budgets, fallbacks, prompts)
 concerns provider calls, which these forecasters never make. A forecaster that raises is
@@ -34,11 +34,10 @@ from scoreline.store import (
     MatchRecord,
     NewAttempt,
     NewPrediction,
-    insert_attempts,
-    insert_predictions,
     predicted_model_ids,
     sync_models,
 )
+from scoreline.store.backtest_writes import write_replay_rows
 
 __all__ = ["DirectPredictor"]
 
@@ -146,12 +145,9 @@ class DirectPredictor:
         return summary
 
     def flush(self) -> None:
-        """Write the kept rows: attempts first, so a stored prediction never lacks its own."""
+        """Write the kept rows in one transaction (attempts first, one executemany each)."""
         predictions, attempts = self.rows
-        if attempts:
-            insert_attempts(self.db, attempts)
-        if predictions:
-            insert_predictions(self.db, predictions)
+        write_replay_rows(self.db, predictions, attempts)
         self.rows = ([], [])
 
 

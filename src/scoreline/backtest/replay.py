@@ -29,8 +29,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
@@ -43,7 +43,8 @@ from scoreline.backtest.selection import DEFAULT_MODELS, Needs, backtest_config
 from scoreline.backtest.selection import needs as forecaster_needs
 from scoreline.config import Config
 from scoreline.predict import PredictSummary, predict_match
-from scoreline.scoring import LeaderboardRow, leaderboard, score_match
+from scoreline.scoring import LeaderboardRow, leaderboard, score_matches
+from scoreline.scoring.extras import import_in_background, single_threaded_blas
 from scoreline.store import (
     Database,
     Reveal,
@@ -71,6 +72,10 @@ RESULT_DELAY = timedelta(hours=2)
 WRITE_EVERY = timedelta(days=7)
 """The direct way writes what it kept once per week of replay time (and after every slot
 when a progress hook watches): an interrupted run redoes at most that, identically."""
+
+_NEEDS_PENALTYBLOG = {"ref-market", "ref-dixon-coles"}
+"""Reference forecasters that import penaltyblog (about 2 s): the replay starts that import
+in the background while it reads the season and prepares its database."""
 
 ProgressFn = Callable[[int, int], None]
 """Called with ``(matches done, matches in the replay)`` after every kick-off slot."""
@@ -118,24 +123,6 @@ class BacktestResult:
         return data
 
 
-@contextmanager
-def _single_threaded_blas() -> Iterator[None]:
-    """Limit BLAS to one thread while the replay runs (needs ``threadpoolctl``).
-
-    The reference models multiply small matrices, where OpenBLAS threads only cost: on a
-    2-core machine with anything else running, its spinning threads made each Dixon-Coles
-    fit 5-10 times slower. ``threadpoolctl`` comes with ``scoreline[reference]``; without
-    it nothing is changed.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        yield
-        return
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
-
-
 class _Replay:
     """The replay clock over one season, in one backtest database."""
 
@@ -179,8 +166,10 @@ class _Replay:
             self.direct.reveal(self.data.records[f.match_id] for f in due)
 
     def _store_reveals(self) -> None:
-        """Store the queued results and score their matches (the score job, per match)."""
+        """Store the queued results and score their matches (the score job's rule, batched)."""
         due, self.queued = self.queued, []
+        if not due:
+            return
         reveal_results(
             self.db,
             [
@@ -188,11 +177,12 @@ class _Replay:
                 for f in due
             ],
         )
-        rule = self.config.scoring.draw_goal_difference
-        for fixture in due:
-            at = fixture.kickoff_at + RESULT_DELAY
-            summary = score_match(self.db, fixture.match_id, now=at, draw_goal_difference=rule)
-            self.result.scored += summary.scored
+        summaries = score_matches(
+            self.db,
+            [(f.match_id, f.kickoff_at + RESULT_DELAY) for f in due],
+            draw_goal_difference=self.config.scoring.draw_goal_difference,
+        )
+        self.result.scored += sum(s.scored for s in summaries)
 
     def write(self) -> None:
         """The direct way's write: the kept predictions first, then the results and scores."""
@@ -287,7 +277,7 @@ async def _run(
     workers = concurrency if concurrency is not None else (1 if direct else 8)
     try:
         await asyncio.to_thread(_prepare, db, data)
-        with _single_threaded_blas():
+        with single_threaded_blas():
             replay = _Replay(db, config, data, result, concurrency=workers, direct=direct)
             await replay.run(progress)
         result.leaderboard = leaderboard(
@@ -320,6 +310,19 @@ def _new_result(
     )
 
 
+@asynccontextmanager
+async def _penaltyblog_loading(chosen: Sequence[str]) -> AsyncIterator[None]:
+    """Import penaltyblog in the background meanwhile when a chosen forecaster needs it."""
+    if not _NEEDS_PENALTYBLOG & set(chosen):
+        yield
+        return
+    loading = import_in_background("penaltyblog")
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(loading.join)
+
+
 async def replay_season(
     config: Config,
     *,
@@ -345,8 +348,7 @@ async def replay_season(
         max_matches: Replay only the season's first this many matches.
         database_url: The backtest database instead; never point it at the production store.
         data_path: Matches CSV with the bundled columns (default: the bundled file).
-        concurrency: Matches of a kick-off slot predicted at once. Default: 8 when some
-            forecaster calls a provider (network-bound), else 1 (CPU-bound threads only switch).
+        concurrency: Matches of a slot predicted at once (default: 8 with a provider, else 1).
         history_days: Days of results before the season to store (0: none). Default: when
             every fixture has odds, what the forecasters read (their ``history_days``), else all.
         progress: Called with ``(done, total)`` after every kick-off slot.
@@ -356,15 +358,18 @@ async def replay_season(
         ValueError: The file has no match of that competition and season.
     """
     started = time.perf_counter()
-    replay_config = backtest_config(config, models)
     chosen = list(models or DEFAULT_MODELS)
-    needs = forecaster_needs(replay_config, chosen)
-    path = data_path or bundled_matches_path(competition)
-    data = load_season(path, competition=competition, season=season, max_matches=max_matches)
-    data = _trimmed(data, needs, history_days)
-    db = _database(directory, database_url, competition, season)
-    result = _new_result(db, replay_config, data, chosen)
-    await _run(db, replay_config, data, result, needs, concurrency=concurrency, progress=progress)
+    async with _penaltyblog_loading(chosen):
+        replay_config = backtest_config(config, models)
+        needs = forecaster_needs(replay_config, chosen)
+        path = data_path or bundled_matches_path(competition)
+        data = load_season(path, competition=competition, season=season, max_matches=max_matches)
+        data = _trimmed(data, needs, history_days)
+        db = _database(directory, database_url, competition, season)
+        result = _new_result(db, replay_config, data, chosen)
+        await _run(
+            db, replay_config, data, result, needs, concurrency=concurrency, progress=progress
+        )
     result.wall_s = time.perf_counter() - started
     return result
 

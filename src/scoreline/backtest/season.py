@@ -9,7 +9,8 @@ clock passes each final whistle. Later seasons are never stored.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import functools
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -81,6 +82,21 @@ def _has_odds(record: MatchRecord) -> bool:
     return None not in (record.odds_home, record.odds_draw, record.odds_away)
 
 
+@functools.lru_cache(maxsize=4)
+def _records(path: Path, mtime_ns: int, size: int) -> tuple[MatchRecord, ...]:
+    """The file's validated records, read once per version of the file: replaying every
+    season reads the same 10,000 rows five times otherwise (0.4 s each)."""
+    return tuple(read_matches_csv(path))
+
+
+def _read(path: Path) -> Sequence[MatchRecord]:
+    try:
+        stat = path.stat()
+    except OSError:  # read_matches_csv says what is wrong with it
+        return read_matches_csv(path)
+    return _records(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
 def load_season(
     path: Path, *, competition: str, season: str, max_matches: int | None = None
 ) -> SeasonData:
@@ -99,7 +115,7 @@ def load_season(
         ValueError: The file has no match of that competition and season.
         MatchImportError: The file is not a valid matches CSV.
     """
-    records = [r for r in read_matches_csv(path) if r.competition == competition]
+    records = [r for r in _read(path) if r.competition == competition]
     in_season = [r for r in records if r.season == season]
     if not in_season:
         raise ValueError(f"{path.name} has no {competition} match in season {season!r}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,6 +22,7 @@ from scoreline.demo.catalog import DEMO_FAULTS, write_demo_config
 from scoreline.queue import JobQueue
 from scoreline.report import fallback_stats, leaderboard_rows, match_detail, model_health
 from scoreline.sandbox import SandboxServer
+from scoreline.scoring.extras import import_in_background
 from scoreline.store import Database, bundled_matches_path, count_predictions, import_matches
 
 __all__ = ["DemoResult", "run_demo"]
@@ -97,16 +98,23 @@ def _drain(queue: JobQueue) -> None:
 def _predict_through_queue(
     queue: JobQueue, matchday: list[dict[str, str]], expected: int, progress: ProgressFn | None
 ) -> None:
-    for row in matchday:
-        queue.enqueue_predict(row["match_id"], now=_kickoff(row) - timedelta(minutes=30))
+    """Predict the matchday, the first ``QUEUE_THREADS`` matches before the others.
+
+    The failing primaries' first calls are then all recorded before the other jobs start,
+    so the cooldown (3 failures) spares them from there on whatever the timing; else a job
+    starting early could be the fifth failure and auto-disable a model that has a fallback.
+    """
     ids = [r["match_id"] for r in matchday]
-    with ThreadPoolExecutor(1) as runner:
-        done = runner.submit(_drain, queue)
-        while not done.done():
-            if progress is not None:
-                progress(count_predictions(queue.db, ids), expected)
-            time.sleep(0.2)
-        done.result()
+    for batch in (matchday[:QUEUE_THREADS], matchday[QUEUE_THREADS:]):
+        for row in batch:
+            queue.enqueue_predict(row["match_id"], now=_kickoff(row) - timedelta(minutes=30))
+        with ThreadPoolExecutor(1) as runner:
+            done = runner.submit(_drain, queue)
+            while not done.done():
+                if progress is not None:
+                    progress(count_predictions(queue.db, ids), expected)
+                wait([done], timeout=0.2)  # returns as soon as the batch is done
+            done.result()
     if progress is not None:
         progress(count_predictions(queue.db, ids), expected)
 
@@ -168,11 +176,10 @@ def _score_through_queue(queue: JobQueue, after: Path, matchday: list[dict[str, 
     _drain(queue)
 
 
-def run_demo(
-    directory: Path, *, first_match: str = DEFAULT_FIRST_MATCH, progress: ProgressFn | None = None
-) -> DemoResult:
-    """Run the demo in ``directory`` (created if missing) and return what it produced."""
-    started = time.perf_counter()
+def _predict_matchday(
+    directory: Path, first_match: str, progress: ProgressFn | None
+) -> tuple[Config, Database, JobQueue, list[dict[str, str]], Path]:
+    """Start the sandbox, import the history and predict the matchday through the queue."""
     directory.mkdir(parents=True, exist_ok=True)
     before, after, matchday = prepare_data(directory, first_match)
     with SandboxServer(
@@ -183,8 +190,23 @@ def run_demo(
         db.upgrade()
         import_matches(db, before)
         queue = JobQueue(config, db=db)
-        active = config.active_models()
-        _predict_through_queue(queue, matchday, len(active), progress)
+        _predict_through_queue(queue, matchday, len(config.active_models()), progress)
+    return config, db, queue, matchday, after
+
+
+def run_demo(
+    directory: Path, *, first_match: str = DEFAULT_FIRST_MATCH, progress: ProgressFn | None = None
+) -> DemoResult:
+    """Run the demo in ``directory`` (created if missing) and return what it produced."""
+    started = time.perf_counter()
+    # The reference forecasters' penaltyblog (~2 s) loads while the sandbox starts and
+    # the history is imported, not in the first predict jobs.
+    preload = import_in_background("penaltyblog")
+    try:
+        config, db, queue, matchday, after = _predict_matchday(directory, first_match, progress)
+    finally:
+        preload.join()
+    active = config.active_models()
     _score_through_queue(queue, after, matchday)
     outcome = _report(config, db, matchday)
     predictions = sum(count_predictions(db, [r["match_id"] for r in matchday]).values())

@@ -3,8 +3,8 @@
 The rules (quotas, points, bootstrap, reference forecasters) are pure functions that touch
 neither the database nor a provider, so the score job, the backtest and notebooks share
 them. Two modules use the store: ``settle`` (the score job: ``score_match``, ``score_all``,
-``rescore_changed``) and ``ranking`` (``leaderboard``). ``ref-dixon-coles`` needs the
-optional extra ``scoreline[reference]``.
+``rescore_changed``, and ``score_matches`` for a batch) and ``ranking`` (``leaderboard``).
+``ref-dixon-coles`` needs the optional extra ``scoreline[reference]``.
 """
 
 from scoreline.scoring.bootstrap import bootstrap_mean_ci, bootstrap_mean_ci_many
@@ -46,6 +46,7 @@ from scoreline.scoring.settle import (
     rescore_changed,
     score_all,
     score_match,
+    score_matches,
 )
 
 __all__ = [
@@ -88,6 +89,7 @@ __all__ = [
     "results_before",
     "score_all",
     "score_match",
+    "score_matches",
     "score_prediction",
     "tendency_of",
 ]

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from scoreline.forecast import Estimate
 from scoreline.scoring.expected import best_score_for_expected_points
-from scoreline.scoring.extras import MissingExtraError
+from scoreline.scoring.extras import MissingExtraError, single_threaded_blas
 from scoreline.scoring.goals import outcome_probabilities, score_matrix_json
 from scoreline.scoring.history import MatchInfo, PastResult, results_before
 from scoreline.scoring.market import estimate_market, predict_market
@@ -70,7 +70,9 @@ class DixonColesSettings:
 class DixonColesCache:
     """Fitted models keyed by (competition, cut-off day, settings, history digest).
 
-    Thread-safe; least recently used fits are dropped past ``maxsize``.
+    Thread-safe; least recently used fits are dropped past ``maxsize``. A fit asked for
+    while another thread computes it is waited for, not computed twice: the predict jobs of
+    a match day run side by side and all want the same fit.
     """
 
     maxsize: int = 64
@@ -83,6 +85,7 @@ class DixonColesCache:
     """Wall time spent fitting, summed over all fits."""
     _models: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _running: dict[tuple[Any, ...], threading.Event] = field(default_factory=dict, repr=False)
 
     def model_for(
         self,
@@ -98,11 +101,37 @@ class DixonColesCache:
             The fitted penaltyblog model, or None when the optimiser did not
             converge (remembered too, so a failing window is not refitted).
         """
+        while True:
+            found, running, mine = self._lookup(key)
+            if running is None:
+                return found
+            if mine:
+                break
+            running.wait()  # another thread fits it; then look again
+        try:
+            return self._fit_and_keep(key, results, cutoff=cutoff, xi=xi)
+        finally:
+            with self._lock:
+                del self._running[key]
+            running.set()
+
+    def _lookup(self, key: tuple[Any, ...]) -> tuple[Any, threading.Event | None, bool]:
+        """``(model, None, False)`` when cached; else ``(None, event, mine)``: ``mine`` when
+        this caller is to fit (the event is new), else another thread's running fit."""
         with self._lock:
             if key in self._models:
                 self._models.move_to_end(key)
                 self.hits += 1
-                return self._models[key]
+                return self._models[key], None, False
+            running = self._running.get(key)
+            if running is not None:
+                return None, running, False
+            mine = self._running[key] = threading.Event()
+            return None, mine, True
+
+    def _fit_and_keep(
+        self, key: tuple[Any, ...], results: Sequence[PastResult], *, cutoff: datetime, xi: float
+    ) -> Any:
         started = time.perf_counter()
         try:
             model = _fit(results, cutoff=cutoff, xi=xi)
@@ -153,7 +182,8 @@ def _fit(results: Sequence[PastResult], *, cutoff: datetime, xi: float) -> Any:
         [r.away_team for r in results],
         weights=np.exp(-xi * ages),
     )
-    _minimise(model)
+    with single_threaded_blas():
+        _minimise(model)
     return model
 
 
@@ -191,14 +221,58 @@ def _match_day_cutoff(kickoff_at: datetime) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _has_enough(
-    results: Sequence[PastResult], match: MatchInfo, settings: DixonColesSettings
-) -> bool:
-    """Whether the window supports a fit that knows both teams well enough."""
-    if len(results) < settings.min_matches:
-        return False
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """A match day's fitting window: its results, each team's matches in it, their digest."""
+
+    results: list[PastResult]
+    played: Counter[str]
+    digest: int
+
+
+_WINDOWS: OrderedDict[tuple[Any, ...], tuple[Sequence[PastResult], _Window]] = OrderedDict()
+_WINDOWS_LOCK = threading.Lock()
+
+
+def _window(
+    history: Sequence[PastResult], match: MatchInfo, cutoff: datetime, settings: DixonColesSettings
+) -> _Window:
+    """The results a fit for ``match``'s day uses.
+
+    A replay asks for every match of a day with the same history tuple: it is filtered,
+    sorted and hashed once (a tuple cannot change; the entry holds it, so its id stays its).
+    """
+    key = (id(history), cutoff, match.competition, settings)
+    if isinstance(history, tuple):
+        with _WINDOWS_LOCK:
+            kept = _WINDOWS.get(key)
+        if kept is not None and kept[0] is history:
+            return kept[1]
+    start = cutoff - timedelta(days=settings.lookback_days)
+    results = results_before(
+        [r for r in history if start <= r.kickoff_at < cutoff],
+        cutoff,
+        competition=match.competition,
+    )
     played = Counter(r.home_team for r in results)
     played.update(r.away_team for r in results)
+    digest = hash(
+        tuple((r.kickoff_at, r.home_team, r.away_team, r.home_goals, r.away_goals) for r in results)
+    )
+    found = _Window(results, played, digest)
+    if isinstance(history, tuple):
+        with _WINDOWS_LOCK:
+            _WINDOWS[key] = (history, found)
+            while len(_WINDOWS) > 8:
+                _WINDOWS.popitem(last=False)
+    return found
+
+
+def _has_enough(window: _Window, match: MatchInfo, settings: DixonColesSettings) -> bool:
+    """Whether the window supports a fit that knows both teams well enough."""
+    if len(window.results) < settings.min_matches:
+        return False
+    played = window.played
     return min(played[match.home_team], played[match.away_team]) >= settings.min_team_matches
 
 
@@ -230,16 +304,12 @@ def dixon_coles_score_matrix(
     settings = settings or DixonColesSettings()
     cache = DEFAULT_CACHE if cache is None else cache
     cutoff = _match_day_cutoff(match.kickoff_at)
-    window_start = cutoff - timedelta(days=settings.lookback_days)
-    window = [r for r in history if window_start <= r.kickoff_at < cutoff]
-    results = results_before(window, cutoff, competition=match.competition)
-    if not _has_enough(results, match, settings):
+    past = history if isinstance(history, tuple | list) else list(history)
+    window = _window(past, match, cutoff, settings)
+    if not _has_enough(window, match, settings):
         return None
-    digest = hash(
-        tuple((r.kickoff_at, r.home_team, r.away_team, r.home_goals, r.away_goals) for r in results)
-    )
-    key = (match.competition, cutoff, settings, len(results), digest)
-    model = cache.model_for(key, results, cutoff=cutoff, xi=settings.xi)
+    key = (match.competition, cutoff, settings, len(window.results), window.digest)
+    model = cache.model_for(key, window.results, cutoff=cutoff, xi=settings.xi)
     if model is None:
         return None
     grid = model.predict(match.home_team, match.away_team, max_goals=settings.max_goals + 1)
@@ -273,7 +343,7 @@ def predict_dixon_coles(
         MissingExtraError: If penaltyblog is not installed (also when the
             fallback would apply, so a missing extra never goes unnoticed).
     """
-    history = list(history)
+    history = history if isinstance(history, tuple) else list(history)
     matrix = dixon_coles_score_matrix(match, history, cache=cache, settings=settings)
     if matrix is None:
         return predict_market(match, history)
@@ -296,7 +366,7 @@ def estimate_dixon_coles(
     Raises:
         MissingExtraError: If penaltyblog is not installed.
     """
-    history = list(history)
+    history = history if isinstance(history, tuple) else list(history)
     matrix = dixon_coles_score_matrix(match, history, cache=cache, settings=settings)
     if matrix is None:
         return estimate_market(match, history)

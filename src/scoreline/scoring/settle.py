@@ -7,7 +7,8 @@ corrected result, or a late prediction that moves the quotas, is handled by runn
 again. A cancelled or postponed match voids its predictions; a match whose result was
 withdrawn (back to scheduled or live) puts its scored predictions back to pending.
 
-Everything for one match happens in one transaction.
+Everything for one match happens in one transaction; ``score_matches`` decides many matches
+the same way in one transaction (a backtest's week of results).
 """
 
 from __future__ import annotations
@@ -31,8 +32,16 @@ from scoreline.store import (
     matches_to_score,
     settle_match,
 )
+from scoreline.store.score_writes import SettleRequest, settle_matches
 
-__all__ = ["ScoreSummary", "match_quotas", "rescore_changed", "score_all", "score_match"]
+__all__ = [
+    "ScoreSummary",
+    "match_quotas",
+    "rescore_changed",
+    "score_all",
+    "score_match",
+    "score_matches",
+]
 
 
 @dataclass
@@ -191,6 +200,44 @@ def score_match(
     summary.voided, summary.unscored = settled.voided, settled.unscored
     summary.wall_ms = (time.perf_counter() - started) * 1000
     return summary
+
+
+def score_matches(
+    db: Database,
+    due: Sequence[tuple[str, datetime]],
+    *,
+    draw_goal_difference: bool = False,
+) -> list[ScoreSummary]:
+    """``score_match`` for many matches in one transaction (a backtest's week of results).
+
+    Each match is decided exactly as ``score_match`` decides it, from what the store holds,
+    with its own ``now``; the reads and writes are batched (``store.score_writes``), so a
+    season is scored in a few statements instead of several per match.
+
+    Args:
+        db: The store.
+        due: Distinct ``(match_id, now)`` pairs; ``now`` is aware UTC (``scored_at``).
+        draw_goal_difference: The draw rule (``[scoring] draw_goal_difference``).
+
+    Returns:
+        One summary per match, in the order given; ``wall_ms`` is the batch's share.
+
+    Raises:
+        UnknownMatchError: A match is not stored (nothing is written).
+    """
+    started = time.perf_counter()
+    summaries = [ScoreSummary(match_id=match_id, match_status="") for match_id, _ in due]
+    by_id = {s.match_id: s for s in summaries}
+    settled = settle_matches(
+        db,
+        [SettleRequest(match_id, now) for match_id, now in due],
+        lambda match, rows: _decide(match, rows, by_id[match.id], draw_goal_difference),
+    )
+    share = (time.perf_counter() - started) * 1000 / max(1, len(summaries))
+    for summary, done in zip(summaries, settled, strict=True):
+        summary.voided, summary.unscored = done.voided, done.unscored
+        summary.wall_ms = share
+    return summaries
 
 
 def rescore_changed(

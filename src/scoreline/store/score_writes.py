@@ -1,0 +1,216 @@
+"""Settling many matches in one transaction: the score job's reads and writes, batched.
+
+``settle_match`` reads one match and its predictions and writes what the rule decided, in a
+transaction per match. A backtest reveals a week of results at once and scored them that
+way, 380 transactions a season with a handful of statements each. ``settle_matches`` does
+the same for a batch: one read of the matches, one of all their predictions, then one
+executemany per kind of write (quotas, points), in one transaction. The rule sees exactly
+what ``settle_match`` would show it, match by match, in the order given.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session
+
+from scoreline.store.db import Database, rowcount
+from scoreline.store.errors import UnknownMatchError
+from scoreline.store.matches import StoredMatch
+from scoreline.store.points import PointsRow, Settled, SettleRule
+from scoreline.store.predictions import PredictionToScore, is_scored
+from scoreline.store.tables import Match, Prediction
+
+__all__ = ["SettleRequest", "settle_matches"]
+
+_CHUNK = 500  # ids per IN (...): far below every engine's parameter limit
+_MATCHES = cast(Table, Match.__table__)
+_PREDICTIONS = cast(Table, Prediction.__table__)
+_MATCH_COLUMNS = tuple(Match.__table__.c[f.name] for f in fields(StoredMatch))
+_PREDICTION_COLUMNS = (
+    Prediction.match_id,
+    Prediction.id,
+    Prediction.predicted_home,
+    Prediction.predicted_away,
+    Prediction.predicted_result,
+    Prediction.status,
+    Prediction.after_kickoff,
+    Prediction.points,
+    Prediction.points_tendency,
+    Prediction.points_goal_diff,
+    Prediction.points_exact,
+    Prediction.scored_at,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SettleRequest:
+    """One match to settle and the moment it is settled at (its ``scored_at``)."""
+
+    match_id: str
+    """The match."""
+    now: datetime
+    """Aware UTC; stored as ``scored_at`` and on voided predictions."""
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _read(
+    session: Session, ids: Sequence[str]
+) -> tuple[dict[str, StoredMatch], dict[str, list[PredictionToScore]]]:
+    """The matches and all of their predictions (by id, void ones included)."""
+    matches: dict[str, StoredMatch] = {}
+    predictions: dict[str, list[PredictionToScore]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        query = select(*_MATCH_COLUMNS).where(Match.id.in_(chunk))
+        matches.update((row.id, StoredMatch(*row)) for row in session.execute(query))
+        query = (
+            select(*_PREDICTION_COLUMNS)
+            .where(Prediction.match_id.in_(chunk))
+            .order_by(Prediction.match_id, Prediction.id)
+        )
+        for row in session.execute(query):
+            predictions[row.match_id].append(
+                PredictionToScore(
+                    id=row.id,
+                    predicted_home=row.predicted_home,
+                    predicted_away=row.predicted_away,
+                    predicted_result=row.predicted_result,
+                    status=row.status,
+                    after_kickoff=bool(row.after_kickoff),
+                    points=(
+                        row.points,
+                        row.points_tendency,
+                        row.points_goal_diff,
+                        row.points_exact,
+                    ),
+                    scored_at=row.scored_at,
+                )
+            )
+    return matches, predictions
+
+
+_CLEARED = {
+    "points": None,
+    "points_tendency": None,
+    "points_goal_diff": None,
+    "points_exact": None,
+}
+
+
+def _void(session: Session, match_id: str, now: datetime) -> int:
+    statement = (
+        update(Prediction)
+        .where(Prediction.match_id == match_id, Prediction.status != "void")
+        .values(status="void", scored_at=now, **_CLEARED)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(session.execute(statement))
+
+
+def _unscore(session: Session, match_id: str) -> int:
+    statement = (
+        update(Prediction)
+        .where(Prediction.match_id == match_id, is_scored())
+        .values(status="pending", scored_at=None, **_CLEARED)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(session.execute(statement))
+
+
+def _write_quotas(session: Session, quotas: list[dict[str, Any]]) -> None:
+    """One executemany ``UPDATE matches SET quota_* ... WHERE id = ?``."""
+    if quotas:
+        table = _MATCHES
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("match_id"))
+            .values(
+                quota_home=bindparam("home"),
+                quota_draw=bindparam("draw"),
+                quota_away=bindparam("away"),
+            )
+        )
+        session.execute(statement, quotas)
+
+
+def _write_points(session: Session, points: list[dict[str, Any]]) -> None:
+    """One executemany ``UPDATE predictions SET ... WHERE id = ?``."""
+    if points:
+        table = _PREDICTIONS
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("prediction_id"))
+            .values(
+                status="scored",
+                points=bindparam("total"),
+                points_tendency=bindparam("tendency"),
+                points_goal_diff=bindparam("goal_diff"),
+                points_exact=bindparam("exact"),
+                scored_at=bindparam("now"),
+            )
+        )
+        session.execute(statement, points)
+
+
+def _points_values(rows: Sequence[PointsRow], now: datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "prediction_id": r.prediction_id,
+            "total": r.points,
+            "tendency": r.tendency,
+            "goal_diff": r.goal_diff,
+            "exact": r.exact,
+            "now": now,
+        }
+        for r in rows
+    ]
+
+
+def settle_matches(
+    db: Database, requests: Sequence[SettleRequest], rule: SettleRule
+) -> list[Settled]:
+    """``settle_match`` for many matches, in one transaction; one result per request, in order.
+
+    Args:
+        db: The store.
+        requests: Distinct matches, each with its settling moment.
+        rule: Decides quotas, points, voiding or unscoring from a match and its predictions.
+
+    Raises:
+        UnknownMatchError: A match is not stored (nothing is written).
+        ValueError: A match is asked twice.
+    """
+    ids = [r.match_id for r in requests]
+    if len(set(ids)) != len(ids):
+        raise ValueError("settle_matches: a match is asked more than once")
+    if not requests:
+        return []
+    settled: list[Settled] = []
+    with db.session() as session:
+        matches, predictions = _read(session, ids)
+        quotas: list[dict[str, Any]] = []
+        points: list[dict[str, Any]] = []
+        for request in requests:
+            match = matches.get(request.match_id)
+            if match is None:
+                raise UnknownMatchError(request.match_id)
+            decided = rule(match, predictions.get(request.match_id, []))
+            if decided.quotas is not None:
+                home, draw, away = decided.quotas
+                quotas.append({"match_id": match.id, "home": home, "draw": draw, "away": away})
+            voided = _void(session, match.id, request.now) if decided.void else 0
+            unscored = _unscore(session, match.id) if decided.unscore else 0
+            points += _points_values(decided.points, request.now)
+            settled.append(Settled(match, len(decided.points), voided, unscored))
+        _write_quotas(session, quotas)
+        _write_points(session, points)
+    return settled
