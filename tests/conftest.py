@@ -11,6 +11,9 @@ Database fixtures (owned by the store; any package's tests may use them):
 
 The PostgreSQL URL is ``$SCORELINE_TEST_PG_URL`` or, by default,
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test`` (then ``root@`` as a second try).
+
+The suite runs on every core (pytest-xdist, ``--dist loadgroup``); the tests that start and
+kill worker processes against deadlines run one after another on one of them (below).
 """
 
 from __future__ import annotations
@@ -25,6 +28,26 @@ import pytest
 
 from scoreline.sandbox import SandboxServer
 from scoreline.store import Database
+
+PROCESS_MODULES = {
+    "tests/chaos/test_chaos.py",
+    "tests/live/test_worker_process.py",
+    "tests/queue/test_crash.py",
+    "tests/queue/test_lease.py",
+    "tests/queue/test_redis.py",
+    "tests/test_demo.py",
+}
+"""Tests that run worker processes to deadlines (kick-offs, lease expiry, back-off): two at
+once on a 2-core machine would starve each other, so they share one xdist worker."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the process tests in one xdist group (a no-op when xdist is not running)."""
+    root = Path(__file__).resolve().parent.parent
+    for item in items:
+        if item.path.resolve().relative_to(root).as_posix() in PROCESS_MODULES:
+            item.add_marker(pytest.mark.xdist_group("processes"))
+
 
 _PG_CANDIDATES = (
     "postgresql+psycopg://postgres@127.0.0.1:5432/test",
