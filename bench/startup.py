@@ -101,8 +101,8 @@ def _wait_http(url: str, timeout_s: float = 30) -> None:
             time.sleep(0.1)
 
 
-def measure(runs: int, csv_path: Path | None, work: Path) -> dict[str, float]:
-    """Every figure of the benchmark, in seconds and MiB."""
+def measure(runs: int, csv_path: Path | None, work: Path, *, demo_only: bool) -> dict[str, float]:
+    """Every figure of the benchmark (or the openai import and the demo), in s and MiB."""
     env = {**os.environ, "SCORELINE_CONFIG": str(work / "scoreline.toml"), "HOME": str(work)}
     (work / "scoreline.toml").write_text(
         f'database_url = "sqlite:///{work / "scoreline.db"}"\n'
@@ -112,7 +112,12 @@ def measure(runs: int, csv_path: Path | None, work: Path) -> dict[str, float]:
     figures = {
         "openai_import_s": median_s(
             lambda _: [sys.executable, "-c", "import openai"], runs, work, env
-        ),
+        )
+    }
+    if demo_only:
+        figures["demo_s"] = median_s(lambda _: [*cli, "demo"], runs, work, env)
+        return figures
+    figures |= {
         "help_s": median_s(lambda _: [*cli, "--help"], runs, work, env),
         "models_validate_s": median_s(lambda _: [*cli, "models", "validate"], runs, work, env),
     }
@@ -154,9 +159,12 @@ def main() -> None:
         "--csv", type=Path, help=f"a matches CSV to import (default: {ROWS} bundled rows)"
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--demo-only", action="store_true", help="time only `scoreline demo` (--runs times)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="scoreline-startup-") as tmp:
-        figures = measure(args.runs, args.csv, Path(tmp))
+        figures = measure(args.runs, args.csv, Path(tmp), demo_only=args.demo_only)
     if args.json:
         print(json.dumps(figures, indent=2))
         return

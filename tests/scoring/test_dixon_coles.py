@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
 from dataclasses import replace
@@ -249,3 +250,29 @@ def test_blas_stays_at_one_thread_until_the_last_caller_leaves() -> None:
             assert blas_threads() <= {1}
         assert blas_threads() <= {1}  # the outer caller is still inside
     assert blas_threads() == before
+
+
+_LEAN_PROBE = """
+import subprocess
+import sys
+from scoreline.scoring.extras import import_in_background
+from scoreline.scoring.market import demargin
+import_in_background("penaltyblog").join()
+print(round(demargin(2.0, 3.5, 4.0, method="shin")[0], 6))
+print(sorted(m for m in ("matplotlib", "plotly", "networkx", "penaltyblog.viz") if m in sys.modules))
+import penaltyblog
+print(penaltyblog.__version__ == penaltyblog.version.__version__, "penaltyblog.viz" in sys.modules)
+print(penaltyblog.models.PoissonGoalsModel.__name__)
+"""
+
+
+@needs_penaltyblog
+def test_the_model_and_de_margining_load_without_the_rest_of_penaltyblog() -> None:
+    # A fresh interpreter: this process may have imported all of penaltyblog already.
+    out = subprocess.run(
+        [sys.executable, "-c", _LEAN_PROBE], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert 0.0 < float(out[0]) < 0.5
+    assert out[1] == "[]"
+    # Anything else of penaltyblog still works: its own __init__ runs on first use.
+    assert out[2:4] == ["True True", "PoissonGoalsModel"]

@@ -1,6 +1,6 @@
 """A matchday under the typical schedule, against the stand-in: the free tiers hold.
 
-Schedule (issue 12): fixtures every 3 h for the next 48 h and daily for 14 days, standings
+The default schedule: fixtures every 3 h for the next 48 h and daily for 14 days, standings
 daily, odds at T-2 h, injuries at T-6 h and T-60 min, line-ups at T-60 min, live scores
 every 60 s while a match is between kick-off and its result (at most 3 h). Live and
 fixtures from football-data.org; odds and team news from API-Football.

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from scoreline.forecast import Estimate
 from scoreline.scoring.expected import best_score_for_expected_points
-from scoreline.scoring.extras import MissingExtraError, single_threaded_blas
+from scoreline.scoring.extras import MissingExtraError, import_lean, single_threaded_blas
 from scoreline.scoring.goals import outcome_probabilities, score_matrix_json
 from scoreline.scoring.history import MatchInfo, PastResult, results_before
 from scoreline.scoring.market import estimate_market, predict_market
@@ -160,9 +160,10 @@ DEFAULT_CACHE = DixonColesCache()
 
 
 def _penaltyblog_models() -> Any:
-    """Import penaltyblog's models lazily, or explain which extra to install."""
+    """Import penaltyblog's Dixon-Coles model lazily (without the rest of penaltyblog), or
+    explain which extra to install."""
     try:
-        from penaltyblog import models
+        models = import_lean("penaltyblog.models.dixon_coles")
     except ImportError as exc:
         raise MissingExtraError(
             "the ref-dixon-coles reference model needs penaltyblog: "

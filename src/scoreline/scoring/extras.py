@@ -1,4 +1,4 @@
-"""Optional dependencies: the error when one is missing, and BLAS threads when present.
+"""Optional dependencies: the error when one is missing, lean imports, BLAS threads.
 
 The error has its own module because both the market (de-margining) and Dixon-Coles raise
 it, and Dixon-Coles imports the market.
@@ -7,13 +7,23 @@ it, and Dixon-Coles imports the market.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["MissingExtraError", "import_in_background", "single_threaded_blas"]
+__all__ = [
+    "PENALTYBLOG_MODULES",
+    "MissingExtraError",
+    "import_in_background",
+    "import_lean",
+    "single_threaded_blas",
+]
+
+PENALTYBLOG_MODULES = ("penaltyblog.models.dixon_coles", "penaltyblog.implied")
+"""The parts of penaltyblog the reference forecasters use (Dixon-Coles, de-margining)."""
 
 
 class MissingExtraError(ImportError):
@@ -80,20 +90,74 @@ def single_threaded_blas() -> Iterator[None]:
         _ONE_THREAD.leave()
 
 
+_LEAN_LOCK = threading.RLock()
+
+
+def _deferred_package(name: str) -> None:
+    """Put package ``name`` in ``sys.modules`` with its path but without running its
+    ``__init__``; the first attribute not found on it runs the ``__init__`` after all."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        raise ModuleNotFoundError(f"no package named {name!r}", name=name)
+    package = importlib.util.module_from_spec(spec)
+    loader = spec.loader
+
+    def complete(attribute: str) -> Any:
+        with _LEAN_LOCK:
+            if package.__dict__.pop("__getattr__", None) is not None:
+                loader.exec_module(package)
+        if attribute in package.__dict__:
+            return package.__dict__[attribute]
+        raise AttributeError(f"module {name!r} has no attribute {attribute!r}")
+
+    package.__dict__["__getattr__"] = complete
+    sys.modules[name] = package
+
+
+def import_lean(name: str) -> Any:
+    """Import module ``name`` without running its parent packages' ``__init__``.
+
+    penaltyblog's ``__init__`` imports every subpackage (plots with matplotlib and plotly,
+    scrapers, graphs with networkx, betting with pulp): about 2.3 s, of which the model and
+    the de-margining scoreline uses need 1.3 s. Parents not imported yet are registered
+    without running their ``__init__``; any other use of them (``penaltyblog.viz``,
+    ``penaltyblog.__version__``) runs it then, so a later plain ``import`` still works.
+
+    Raises:
+        ImportError: The module (or a parent) is not installed.
+    """
+    parts = name.split(".")
+    with _LEAN_LOCK:
+        for depth in range(1, len(parts)):
+            parent = ".".join(parts[:depth])
+            if parent not in sys.modules:
+                _deferred_package(parent)
+            elif sys.modules[parent] is None:  # blocked, as a missing package
+                raise ModuleNotFoundError(f"import of {parent} halted", name=parent)
+    return importlib.import_module(name)
+
+
 def import_in_background(*modules: str) -> threading.Thread:
     """Start importing ``modules`` in a daemon thread and return it (join it when done).
 
-    penaltyblog takes about 2 s to import (it loads pandas and scipy.stats), all in the
-    first forecast that needs it. A caller that knows a reference forecaster will run can
-    start the import while it does other work (reading a season, starting a sandbox); the
-    forecaster's own import then finds the module loaded or waits for it. A module that is
+    penaltyblog's models take about 1.3 s to import (they load pandas and scipy.stats), all
+    in the first forecast that needs them. A caller that knows a reference forecaster will
+    run can start the import while it does other work (reading a season, starting a
+    sandbox); the forecaster's own import then finds the module loaded or waits for it.
+    ``"penaltyblog"`` stands for ``PENALTYBLOG_MODULES``, imported lean. A module that is
     not installed is left to that import to report.
     """
+    names = [
+        m for name in modules for m in (PENALTYBLOG_MODULES if name == "penaltyblog" else (name,))
+    ]
 
     def load() -> None:
-        for name in modules:
+        for name in names:
             try:
-                importlib.import_module(name)
+                if name.startswith("penaltyblog."):
+                    import_lean(name)
+                else:
+                    importlib.import_module(name)
             except ImportError:
                 continue
 

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from scoreline.forecast import Estimate
 from scoreline.scoring.base_rates import base_rates
 from scoreline.scoring.expected import best_score_for_expected_points
-from scoreline.scoring.extras import MissingExtraError
+from scoreline.scoring.extras import MissingExtraError, import_lean
 from scoreline.scoring.goals import (
     fit_poisson_means,
     league_average_means,
@@ -80,7 +80,7 @@ def demargin(
     if method == "shin" and sum(1.0 / price for price in odds) <= 1.0:
         method = "multiplicative"
     try:
-        from penaltyblog.implied import calculate_implied
+        calculate_implied = import_lean("penaltyblog.implied").calculate_implied
     except ImportError as exc:
         raise MissingExtraError(
             "de-margining odds needs penaltyblog: pip install 'scoreline[reference]'"

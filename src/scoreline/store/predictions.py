@@ -7,11 +7,11 @@ scored predictions uses it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Insert, and_, or_, select
+from sqlalchemy import ColumnElement, Insert, Table, and_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -34,7 +34,7 @@ __all__ = [
 
 VOIDING_STATUSES = ("cancelled", "postponed")
 """Match statuses that void the match's predictions."""
-_CHUNK = 500
+_PREDICTIONS = cast(Table, Prediction.__table__)
 
 
 def is_scored() -> ColumnElement[bool]:
@@ -79,12 +79,15 @@ class NewPrediction:
     """The full score distribution as JSON, for forecasters that have one."""
 
     def row(self) -> dict[str, Any]:
-        """Return the column values to insert."""
-        values = asdict(self)
+        """Return the column values to insert (every field is a scalar: no deep copy)."""
+        values = {name: getattr(self, name) for name in _FIELDS}
         values["created_at"] = self.created_at or datetime.now(UTC)
         values["requested_at"] = self.requested_at or values["created_at"]
         values["predicted_result"] = result_of(self.predicted_home, self.predicted_away)
         return values
+
+
+_FIELDS = tuple(f.name for f in fields(NewPrediction))
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,42 +112,46 @@ class PredictionToScore:
     """When it was last scored."""
 
 
-def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> Insert:
+_INSERTS: dict[str, Insert] = {}
+"""One statement per dialect, built once: SQLAlchemy then finds it compiled in its cache."""
+
+
+def _insert_ignoring_duplicates(session: Session) -> Insert:
+    """``INSERT INTO predictions ... ON CONFLICT (match_id, model_id) DO NOTHING RETURNING id``."""
     dialect = session.get_bind().dialect.name
+    statement = _INSERTS.get(dialect)
+    if statement is not None:
+        return statement
     if dialect == "postgresql":
-        return (
-            postgresql.insert(Prediction)
-            .values(rows)
-            .on_conflict_do_nothing(constraint="uq_predictions_match_id_model_id")
+        statement = postgresql.insert(_PREDICTIONS).on_conflict_do_nothing(
+            constraint="uq_predictions_match_id_model_id"
         )
-    if dialect == "sqlite":
-        return (
-            sqlite.insert(Prediction)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["match_id", "model_id"])
+    elif dialect == "sqlite":
+        statement = sqlite.insert(_PREDICTIONS).on_conflict_do_nothing(
+            index_elements=["match_id", "model_id"]
         )
-    raise NotImplementedError(f"insert_predictions does not support {dialect}")
+    else:
+        raise NotImplementedError(f"insert_predictions does not support {dialect}")
+    _INSERTS[dialect] = statement = statement.returning(_PREDICTIONS.c.id)
+    return statement
 
 
 def add_predictions(session: Session, rows: Sequence[NewPrediction]) -> int:
     """Insert predictions in the caller's transaction, skipping stored (match, model) pairs.
 
     ``INSERT ... ON CONFLICT (match_id, model_id) DO NOTHING``: a duplicate job running
-    concurrently never fails the batch, and a model predicts a match once.
+    concurrently never fails the batch, and a model predicts a match once. One cached
+    statement runs as an executemany (SQLAlchemy batches it into multi-row ``VALUES``
+    itself): a multi-row ``VALUES`` built here was compiled anew for every job.
 
     Returns:
-        How many rows were actually inserted.
+        How many rows were actually inserted (the ``RETURNING`` rows: a skipped row
+        returns none, and rowcount is not reliable for batched inserts on psycopg).
     """
-    inserted = 0
-    values = [row.row() for row in rows]
-    # Multi-row VALUES needs the same keys everywhere: group by key set.
-    for keys in {tuple(v) for v in values}:
-        group = [v for v in values if tuple(v) == keys]
-        for start in range(0, len(group), _CHUNK):
-            statement = _insert_ignoring_duplicates(session, group[start : start + _CHUNK])
-            # Count RETURNING rows: rowcount is not reliable for multi-row VALUES on psycopg.
-            inserted += len(session.execute(statement.returning(Prediction.id)).all())
-    return inserted
+    if not rows:
+        return 0
+    statement = _insert_ignoring_duplicates(session)
+    return len(session.execute(statement, [row.row() for row in rows]).all())
 
 
 def insert_predictions(db: Database, rows: Sequence[NewPrediction]) -> int:
