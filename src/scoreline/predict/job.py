@@ -21,8 +21,8 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from scoreline.config import Config
@@ -192,8 +192,9 @@ async def predict_match(
         outcomes = await _run_models(config, plan, progress)
         summary.phases_ms["calls"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
+        answered = replace(plan, after_kickoff=_answered_after_kickoff(plan, now, started))
         inserted, disabled = await asyncio.to_thread(
-            record_outcomes, db, config, plan, outcomes, now
+            record_outcomes, db, config, answered, outcomes, now
         )
         summary.phases_ms["store"] = (time.perf_counter() - mark) * 1000
         summary.predicted = inserted
@@ -207,6 +208,19 @@ async def predict_match(
     summary.wall_ms = (time.perf_counter() - started) * 1000
     log.info("predicted %s: %s", match_id, summary.as_dict())
     return summary
+
+
+def _answered_after_kickoff(plan: PredictPlan, now: datetime, started: float) -> bool:
+    """Whether the answers came in after kick-off, on the job's clock (``now`` plus the time
+    the job has run): a job that started in time but whose calls outlasted the kick-off
+    stores its predictions flagged ``after_kickoff``, never as forecasts made before it."""
+    if plan.after_kickoff:
+        return True
+    answered_at = now + timedelta(seconds=time.perf_counter() - started)
+    if answered_at < plan.fixture.kickoff_at:
+        return False
+    log.warning("%s: the answers came after kick-off; stored flagged after_kickoff", plan.match_id)
+    return True
 
 
 def _settle(
