@@ -19,6 +19,7 @@ from typing import Any
 
 from scoreline.config import Config, ModelConfig, load_config
 from scoreline.demo.catalog import DEMO_FAULTS, write_demo_config
+from scoreline.moments import parse_kickoff
 from scoreline.queue import JobQueue
 from scoreline.report import fallback_stats, leaderboard_rows, match_detail, model_health
 from scoreline.sandbox import SandboxServer
@@ -53,7 +54,7 @@ class DemoResult:
 
 
 def _kickoff(row: dict[str, str]) -> datetime:
-    return datetime.fromisoformat(row["kickoff_utc"].replace("Z", "+00:00"))
+    return parse_kickoff(row["kickoff_utc"])
 
 
 def _write_csv(path: Path, fieldnames: list[str], rows: list[dict[str, str]]) -> Path:
