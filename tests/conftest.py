@@ -18,6 +18,7 @@ kill worker processes against deadlines run one after another on one of them (be
 
 from __future__ import annotations
 
+import compileall
 import os
 import uuid
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+import scoreline
 from scoreline.sandbox import SandboxServer
 from scoreline.store import Database
 
@@ -39,6 +41,14 @@ PROCESS_MODULES = {
 }
 """Tests that run worker processes to deadlines (kick-offs, lease expiry, back-off): two at
 once on a 2-core machine would starve each other, so they share one xdist worker."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile scoreline's bytecode once, in the controlling process: with
+    ``PYTHONDONTWRITEBYTECODE`` set (as on CI machines), every command the tests start would
+    otherwise compile the package again from source."""
+    if not hasattr(config, "workerinput"):
+        compileall.compile_dir(Path(scoreline.__file__).parent, quiet=2)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
