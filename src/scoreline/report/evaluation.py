@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import UTC, datetime
+from itertools import repeat
 from typing import Any, ClassVar
 
 import numpy as np
@@ -133,7 +134,7 @@ def _forecasts(
     if ids != sorted(ids):  # SQLite sends them in index order, which is sorted already
         order = sorted(range(len(ids)), key=ids.__getitem__)
         ids, probs = [ids[i] for i in order], probs[order]
-    where = np.array([column.get(match_id, -1) for match_id in ids], dtype=np.intp)
+    where = np.fromiter(map(column.get, ids, repeat(-1)), dtype=np.intp, count=len(ids))
     known = where >= 0
     return probs[known], outcome_index(home[where[known]], away[where[known]])
 

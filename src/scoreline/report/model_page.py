@@ -12,13 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from scoreline.config import Config
+from scoreline.report.model_days import cached_breakdown
 from scoreline.store import (
     Database,
     DayPoints,
     ModelUsage,
     get_model,
     latest_predictions,
-    model_breakdown,
     model_usage,
 )
 
@@ -138,7 +138,7 @@ def model_record(
     stored = get_model(db, model_id, now=now, cooldown=config.cooldown)
     if stored is None:
         return None
-    breakdown = model_breakdown(db, model_id)
+    breakdown = cached_breakdown(db, model_id)
     days = list(breakdown.days)
     scored, points = sum(d.scored for d in days), sum(d.points for d in days)
     return {

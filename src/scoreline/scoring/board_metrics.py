@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scoreline.scoring.betting import betting_return
+from scoreline.scoring.bootstrap import shared_resampled_means
 from scoreline.scoring.forecast_matrix import ForecastMatrix, common_columns
 from scoreline.scoring.probabilities import LOG_LOSS_CLIP
 from scoreline.scoring.uncertainty import Interval, percentile_bounds, rank_samples
@@ -115,6 +116,8 @@ class _Bootstrap:
     columns: NDArray[np.intp]
     means: dict[str, NDArray[np.float64]]
     """Per loss: ``(len(rows), resamples)``."""
+    points: NDArray[np.float64] | None = None
+    """The points' resampled means, when drawn with the losses' (``shared_resampled_means``)."""
 
 
 def _bootstrap(
@@ -122,6 +125,7 @@ def _bootstrap(
     rows: list[int],
     options: BoardOptions,
     columns: NDArray[np.intp],
+    points: NDArray[np.float64] | None = None,
 ) -> _Bootstrap | None:
     if not rows or columns.size == 0:
         return None
@@ -130,9 +134,17 @@ def _bootstrap(
         return _Bootstrap(rows, columns, {})
     picked = np.asarray(rows, dtype=np.intp)
     stacked = np.vstack([losses[name][np.ix_(picked, columns)] for name in names])
-    means = _resampled(stacked, n_resamples=options.n_resamples, seed=options.seed)
+    resamples, seed = options.n_resamples, options.seed
+    shared = None
+    if points is not None:
+        shared = shared_resampled_means(points, stacked, n_resamples=resamples, seed=seed)
+    if shared is None:
+        point_means, means = None, _resampled(stacked, n_resamples=resamples, seed=seed)
+    else:
+        point_means, means = shared
     k = len(rows)
-    return _Bootstrap(rows, columns, {n: means[i * k : (i + 1) * k] for i, n in enumerate(names)})
+    by_loss = {n: means[i * k : (i + 1) * k] for i, n in enumerate(names)}
+    return _Bootstrap(rows, columns, by_loss, point_means)
 
 
 def _interval(values: NDArray[np.float64], samples: NDArray[np.float64] | None) -> Interval:
@@ -241,24 +253,30 @@ class ProbabilityBoard:
     """Per loss, the compared rows' resampled means (empty when nobody is compared)."""
     point_means: dict[str, NDArray[np.float64]]
     """Per loss, the compared rows' means on the common matches."""
+    points_resampled: NDArray[np.float64] | None = None
+    """Every row's resampled mean points, when drawn with the losses' resamples."""
 
 
 def probability_board(
-    matrix: ForecastMatrix, scored: Sequence[int], options: BoardOptions
+    matrix: ForecastMatrix, scored: Sequence[int], options: BoardOptions, *, points: bool = False
 ) -> ProbabilityBoard:
-    """Compute every model's probability figures (see the module docstring for the rules)."""
+    """Compute every model's probability figures (see the module docstring for the rules).
+
+    With ``points``, also the resampled means of ``matrix.points`` when they can be drawn
+    with the losses' (``points_resampled``; else None and the caller draws them).
+    """
     losses = loss_matrices(matrix.probs, matrix.outcomes)
     mask = matrix.has_probs()
     rows = compared_rows(matrix, scored, options.min_matches)
     columns = common_columns(mask, rows)
-    boot = _bootstrap(losses, rows, options, columns)
+    boot = _bootstrap(losses, rows, options, columns, matrix.points if points else None)
     figures = [_model_figures(i, matrix, losses, boot, options, mask) for i in range(len(scored))]
     if boot is None:
         return ProbabilityBoard(figures, [], {}, {})
     names = ("rps", "brier", "log_loss")
     picked = np.asarray(boot.rows, dtype=np.intp)
     point_means = {k: losses[k][np.ix_(picked, columns)].mean(axis=1) for k in names}
-    return ProbabilityBoard(figures, boot.rows, boot.means, point_means)
+    return ProbabilityBoard(figures, boot.rows, boot.means, point_means, boot.points)
 
 
 def rank_interval_rows(

@@ -13,12 +13,16 @@ single-model interval equals the batched one for that model's row.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["bootstrap_mean_ci", "bootstrap_mean_ci_many"]
+from scoreline.scoring.extras import single_threaded_blas
+from scoreline.scoring.uncertainty import _CELLS_PER_CHUNK as LOSS_CELLS_PER_CHUNK
+
+__all__ = ["bootstrap_mean_ci", "bootstrap_mean_ci_many", "shared_resampled_means"]
 
 _MAX_CELLS_PER_CHUNK = 500_000
 """Upper bound on resamples x matches held in memory at once (~4 MB of int64 counts):
@@ -125,31 +129,82 @@ def _product_dtype(filled: NDArray[np.float64]) -> type[np.floating[Any]]:
     return np.float64
 
 
+@dataclass(frozen=True)
+class _PointProduct:
+    """Per-match points ready for the product with each chunk's multiplicities."""
+
+    values: NDArray[np.floating[Any]]
+    weights: NDArray[np.floating[Any]] | None
+    """Where a model has a value; None when every model has every match."""
+    dtype: type[np.floating[Any]]
+    means: NDArray[np.float64]
+    """``(models, resamples)``, filled chunk by chunk."""
+
+    @classmethod
+    def of(cls, matrix: NDArray[np.float64], n_resamples: int) -> _PointProduct:
+        present = ~np.isnan(matrix)
+        filled = np.where(present, matrix, 0.0)
+        dtype = _product_dtype(filled)
+        # Every resample holds n_matches draws: with no gaps the denominator is that constant.
+        weights = None if present.all() else present.astype(dtype)
+        means = np.empty((matrix.shape[0], n_resamples))
+        return cls(filled.astype(dtype), weights, dtype, means)
+
+    def add(self, counts: NDArray[np.int64], start: int) -> None:
+        """Fill the means of the resamples ``start...`` from their ``(size, matches)`` counts."""
+        size, n_matches = counts.shape
+        columns = counts.astype(self.dtype).T
+        sums = (self.values @ columns).astype(np.float64)
+        if self.weights is None:
+            self.means[:, start : start + size] = sums / n_matches
+            return
+        totals = (self.weights @ columns).astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.means[:, start : start + size] = np.where(totals > 0, sums / totals, np.nan)
+
+
 def _resampled_means(
     matrix: NDArray[np.float64], *, n_resamples: int, seed: int
 ) -> NDArray[np.float64]:
     """Return the mean of every model over every resample, shape (models, resamples)."""
-    n_models, n_matches = matrix.shape
-    present = ~np.isnan(matrix)
-    filled = np.where(present, matrix, 0.0)
-    dtype = _product_dtype(filled)
-    values = filled.astype(dtype)
-    # Every resample holds n_matches draws: with no gaps the denominator is that constant.
-    weights = None if present.all() else present.astype(dtype)
+    n_matches = matrix.shape[1]
+    product = _PointProduct.of(matrix, n_resamples)
     rng = np.random.default_rng(seed)
     chunk = max(1, _MAX_CELLS_PER_CHUNK // n_matches)
-    means = np.empty((n_models, n_resamples))
     for start in range(0, n_resamples, chunk):
         size = min(chunk, n_resamples - start)
-        counts = _multiplicities(rng, size=size, n_matches=n_matches).astype(dtype).T
-        sums = (values @ counts).astype(np.float64)
-        if weights is None:
-            means[:, start : start + size] = sums / n_matches
-            continue
-        totals = (weights @ counts).astype(np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            means[:, start : start + size] = np.where(totals > 0, sums / totals, np.nan)
-    return means
+        product.add(_multiplicities(rng, size=size, n_matches=n_matches), start)
+    return product.means
+
+
+def shared_resampled_means(
+    points: NDArray[np.float64], losses: NDArray[np.float64], *, n_resamples: int, seed: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    """Points' and losses' resampled means from ONE draw of the resamples, or None.
+
+    ``_resampled_means(points)`` and ``uncertainty.resampled_means(losses)`` with the same
+    seed draw the same multiplicities when both have as many matches (numpy's stream does
+    not depend on how the draws are chunked), so the leaderboard draws and counts them once.
+    The losses' product is taken in ``uncertainty``'s chunks and precision, and the points'
+    sums are exact integers (float32 only; otherwise None), so every figure stays the same.
+    """
+    n_matches = points.shape[1]
+    if losses.ndim != 2 or losses.shape[1] != n_matches or n_matches == 0:
+        return None
+    product = _PointProduct.of(points, n_resamples)
+    if product.dtype is not np.float32 or not np.all(np.isfinite(losses)):
+        return None
+    rng = np.random.default_rng(seed)
+    chunk = max(1, LOSS_CELLS_PER_CHUNK // n_matches)
+    loss_means = np.empty((losses.shape[0], n_resamples))
+    with single_threaded_blas():
+        for start in range(0, n_resamples, chunk):
+            size = min(chunk, n_resamples - start)
+            counts = _multiplicities(rng, size=size, n_matches=n_matches)
+            sums = counts.astype(np.float64) @ losses.T
+            loss_means[:, start : start + size] = sums.T / n_matches
+            product.add(counts, start)
+    return product.means, loss_means
 
 
 def _multiplicities(rng: np.random.Generator, *, size: int, n_matches: int) -> NDArray[np.int64]:

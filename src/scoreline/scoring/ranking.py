@@ -286,12 +286,16 @@ def rank_models(
         return []
     matrix: ForecastMatrix = build_matrix(totals, outcomes)
     scored = [t.scored for t in totals]
-    board = probability_board(matrix, scored, options)
+    board = probability_board(matrix, scored, options, points=intervals)
     rule = rule_name(draw_goal_difference)
     rows = [_base_row(t, board.columns[i], rule) for i, t in enumerate(totals)]
     means = None
     if intervals:
-        means = _resampled_means(matrix.points, n_resamples=options.n_resamples, seed=options.seed)
+        means = board.points_resampled
+        if means is None:
+            means = _resampled_means(
+                matrix.points, n_resamples=options.n_resamples, seed=options.seed
+            )
         bounds = _percentile_bounds(means, 0.95)
         rows = [
             replace(r, ci_low=float(lo), ci_high=float(hi))

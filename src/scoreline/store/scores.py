@@ -131,9 +131,19 @@ several times cheaper to build and to parse than a double's, and 1e-15 is below 
 figure shows (RPS, Brier and log loss move by less than 1e-14)."""
 
 
+_SCALE: ColumnClause[Any] = literal_column(str(PROBABILITY_SCALE))
+_MISSING: ColumnClause[Any] = literal_column("-1")
+
+
 def _probability_query(
-    session: Session, filters: LeaderboardFilters, models: Collection[str] | None
+    session: Session,
+    filters: LeaderboardFilters,
+    models: Collection[str] | None,
+    *,
+    aligned: bool = False,
 ) -> Select[Any]:
+    """Each model's probabilities; ``aligned``: in the order of the points query's ids
+    (every counted prediction, -1 where it has none), so no id list travels again."""
     columns = (Prediction.p_home, Prediction.p_draw, Prediction.p_away)
     names = ("p_home", "p_draw", "p_away")
     if _is_postgresql(session):
@@ -141,14 +151,30 @@ def _probability_query(
         ids = func.string_agg(Prediction.match_id, COMMA)
     else:
         values = [
-            func.group_concat(cast(c * PROBABILITY_SCALE, Integer), COMMA).label(n)
+            func.group_concat(func.coalesce(cast(c * _SCALE, Integer), _MISSING), COMMA).label(n)
             for c, n in zip(columns, names, strict=True)
         ]
         ids = func.group_concat(Prediction.match_id, COMMA)
+    if aligned:
+        probabilistic = _hits(Prediction.p_home.is_not(None)).label("probabilistic")
+        return _filtered(select(Prediction.model_id, probabilistic, *values), filters, models)
     query = select(
         Prediction.model_id, func.count().label("probabilistic"), ids.label("match_ids"), *values
     )
     return _filtered(query.where(Prediction.p_home.is_not(None)), filters, models)
+
+
+def _walks(session: Session, query: Select[Any], index: str) -> bool:
+    """Whether SQLite answers ``query`` by walking ``index`` in its order (no sort, no
+    other index): then two such queries over indexes that start alike (model_id, status,
+    after_kickoff, match_id) feed every group its rows in the same order."""
+    try:
+        sql = str(query.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
+        plan = session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()
+    except Exception:  # a filter that cannot be written as a literal: take the safe way
+        return False
+    steps = " | ".join(str(row[-1]) for row in plan)
+    return f"COVERING INDEX {index} " in steps + " " and "TEMP B-TREE" not in steps
 
 
 def _filtered(
@@ -248,13 +274,30 @@ def leaderboard_totals(
             rows = session.execute(query).all()
             probabilities = {}
             if with_probabilities and rows:
-                found = session.execute(_probability_query(session, filters, models)).all()
+                found = session.execute(_probabilities(session, query, filters, models)).all()
                 probabilities = {row.model_id: row for row in found}
         ids = [row.model_id for row in rows]
         named = select(Model.id, Model.display_name).where(Model.id.in_(ids))
         names = {model_id: name for model_id, name in session.execute(named)}
     totals = [_totals(row, names, probabilities.get(row.model_id), detail) for row in rows]
     return sorted(totals, key=lambda t: t.model_id)
+
+
+def _probabilities(
+    session: Session,
+    points: Select[Any],
+    filters: LeaderboardFilters,
+    models: Collection[str] | None,
+) -> Select[Any]:
+    """The probability query, aligned with ``points`` where SQLite's plans show it is."""
+    if _is_postgresql(session):
+        return _probability_query(session, filters, models)
+    aligned = _probability_query(session, filters, models, aligned=True)
+    if _walks(session, points, "ix_predictions_leaderboard") and _walks(
+        session, aligned, "ix_predictions_probabilities"
+    ):
+        return aligned
+    return _probability_query(session, filters, models)
 
 
 def _totals(row: Any, names: dict[str, str], probs: Any, detail: bool) -> ModelTotals:
@@ -270,7 +313,7 @@ def _totals(row: Any, names: dict[str, str], probs: Any, detail: bool) -> ModelT
         match_ids=row.match_ids if detail else None,
         points=row.points if detail else None,
         probabilistic=0 if probs is None else int(probs.probabilistic),
-        probability_ids=None if probs is None else probs.match_ids,
+        probability_ids=getattr(probs, "match_ids", None),
         p_home=None if probs is None else probs.p_home,
         p_draw=None if probs is None else probs.p_draw,
         p_away=None if probs is None else probs.p_away,

@@ -103,11 +103,10 @@ def _message(request: Request, heading: str, message: str, status_code: int) -> 
 @router.get("/models/{model_id}")
 def model_view(model_id: str, request: Request, state: AppState = Depends(app_state)) -> Response:
     """A model's record over time and per competition, its cost and latest predictions."""
-    page = model_record(state.db, state.config, model_id, now=state.clock())
-    if page is None:
-        return _message(request, "Model not found", "There is no model with this id.", 404)
-    days = page["matchdays"]
-    with report_cache.pinned(state.db):
+    with report_cache.pinned(state.db):  # one change mark for the whole page
+        page = model_record(state.db, state.config, model_id, now=state.clock())
+        if page is None:
+            return _message(request, "Model not found", "There is no model with this id.", 404)
         rank_days, trails = report_cache.get(
             state.db,
             "rank_trails",
@@ -117,6 +116,7 @@ def model_view(model_id: str, request: Request, state: AppState = Depends(app_st
         calibration = report_cache.get(
             state.db, "calibration", (model_id,), lambda: _calibration(state, model_id)
         )
+    days = page["matchdays"]
     context = {
         "active": "models",
         "model": page,
