@@ -192,9 +192,8 @@ async def predict_match(
         outcomes = await _run_models(config, plan, progress)
         summary.phases_ms["calls"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
-        answered = replace(plan, after_kickoff=_answered_after_kickoff(plan, now, started))
         inserted, disabled = await asyncio.to_thread(
-            record_outcomes, db, config, answered, outcomes, now
+            record_outcomes, db, config, _as_answered(plan, now, started), outcomes, now
         )
         summary.phases_ms["store"] = (time.perf_counter() - mark) * 1000
         summary.predicted = inserted
@@ -210,17 +209,15 @@ async def predict_match(
     return summary
 
 
-def _answered_after_kickoff(plan: PredictPlan, now: datetime, started: float) -> bool:
-    """Whether the answers came in after kick-off, on the job's clock (``now`` plus the time
-    the job has run): a job that started in time but whose calls outlasted the kick-off
-    stores its predictions flagged ``after_kickoff``, never as forecasts made before it."""
-    if plan.after_kickoff:
-        return True
+def _as_answered(plan: PredictPlan, now: datetime, started: float) -> PredictPlan:
+    """The plan as of the answers, on the job's clock (``now`` plus the time the job has
+    run): a job that started in time but whose calls outlasted the kick-off stores its
+    predictions flagged ``after_kickoff``, never as forecasts made before it."""
     answered_at = now + timedelta(seconds=time.perf_counter() - started)
-    if answered_at < plan.fixture.kickoff_at:
-        return False
+    if plan.after_kickoff or answered_at < plan.fixture.kickoff_at:
+        return plan
     log.warning("%s: the answers came after kick-off; stored flagged after_kickoff", plan.match_id)
-    return True
+    return replace(plan, after_kickoff=True)
 
 
 def _settle(
