@@ -83,7 +83,8 @@ def _clear_points(status: str, *, scored_at: datetime | None = None) -> dict[str
     }
 
 
-def _void(session: Session, match_id: str, now: datetime) -> int:
+def void_predictions(session: Session, match_id: str, now: datetime) -> int:
+    """Void every prediction of a cancelled match, clearing its points."""
     statement = (
         update(Prediction)
         .where(Prediction.match_id == match_id, Prediction.status != "void")
@@ -93,7 +94,8 @@ def _void(session: Session, match_id: str, now: datetime) -> int:
     return rowcount(session.execute(statement))
 
 
-def _unscore(session: Session, match_id: str) -> int:
+def unscore_predictions(session: Session, match_id: str) -> int:
+    """Back to pending: the match has no result any more (a correction removed it)."""
     statement = (
         update(Prediction)
         .where(Prediction.match_id == match_id, is_scored())
@@ -145,7 +147,7 @@ def settle_match(db: Database, match_id: str, rule: SettleRule, *, now: datetime
         decided = rule(match, predictions_to_score(session, match_id))
         if decided.quotas is not None:
             write_quotas(session, match_id, decided.quotas)
-        voided = _void(session, match_id, now) if decided.void else 0
-        unscored = _unscore(session, match_id) if decided.unscore else 0
+        voided = void_predictions(session, match_id, now) if decided.void else 0
+        unscored = unscore_predictions(session, match_id) if decided.unscore else 0
         written = _write_points(session, decided.points, now)
     return Settled(match=match, written=written, voided=voided, unscored=unscored)

@@ -196,38 +196,42 @@ def finished_matches_with_pending(db: Database) -> list[str]:
         return list(session.scalars(query))
 
 
+SCORE_INPUT_COLUMNS = (
+    Prediction.id,
+    Prediction.predicted_home,
+    Prediction.predicted_away,
+    Prediction.predicted_result,
+    Prediction.status,
+    Prediction.after_kickoff,
+    Prediction.points,
+    Prediction.points_tendency,
+    Prediction.points_goal_diff,
+    Prediction.points_exact,
+    Prediction.scored_at,
+)
+"""What the score job reads of a prediction (``to_score`` turns a row of them into one)."""
+
+
+def to_score(row: Any) -> PredictionToScore:
+    """A row of ``SCORE_INPUT_COLUMNS`` as the score job's input."""
+    return PredictionToScore(
+        id=row.id,
+        predicted_home=row.predicted_home,
+        predicted_away=row.predicted_away,
+        predicted_result=row.predicted_result,
+        status=row.status,
+        after_kickoff=bool(row.after_kickoff),
+        points=(row.points, row.points_tendency, row.points_goal_diff, row.points_exact),
+        scored_at=row.scored_at,
+    )
+
+
 def predictions_to_score(session: Session, match_id: str) -> list[PredictionToScore]:
     """Every prediction of the match, void ones included (the caller skips them)."""
     query = (
-        select(
-            Prediction.id,
-            Prediction.predicted_home,
-            Prediction.predicted_away,
-            Prediction.predicted_result,
-            Prediction.status,
-            Prediction.after_kickoff,
-            Prediction.points,
-            Prediction.points_tendency,
-            Prediction.points_goal_diff,
-            Prediction.points_exact,
-            Prediction.scored_at,
-        )
-        .where(Prediction.match_id == match_id)
-        .order_by(Prediction.id)
+        select(*SCORE_INPUT_COLUMNS).where(Prediction.match_id == match_id).order_by(Prediction.id)
     )
-    return [
-        PredictionToScore(
-            id=row.id,
-            predicted_home=row.predicted_home,
-            predicted_away=row.predicted_away,
-            predicted_result=row.predicted_result,
-            status=row.status,
-            after_kickoff=bool(row.after_kickoff),
-            points=(row.points, row.points_tendency, row.points_goal_diff, row.points_exact),
-            scored_at=row.scored_at,
-        )
-        for row in session.execute(query)
-    ]
+    return [to_score(row) for row in session.execute(query)]
 
 
 def matches_to_score(db: Database) -> list[str]:

@@ -19,11 +19,17 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from scoreline.store.db import Database, rowcount
+from scoreline.store.db import Database
 from scoreline.store.errors import UnknownMatchError
 from scoreline.store.matches import StoredMatch
-from scoreline.store.points import PointsRow, Settled, SettleRule
-from scoreline.store.predictions import PredictionToScore, is_scored
+from scoreline.store.points import (
+    PointsRow,
+    Settled,
+    SettleRule,
+    unscore_predictions,
+    void_predictions,
+)
+from scoreline.store.predictions import SCORE_INPUT_COLUMNS, PredictionToScore, to_score
 from scoreline.store.tables import Match, Prediction
 
 __all__ = ["SettleRequest", "settle_matches"]
@@ -32,20 +38,7 @@ _CHUNK = 500  # ids per IN (...): far below every engine's parameter limit
 _MATCHES = cast(Table, Match.__table__)
 _PREDICTIONS = cast(Table, Prediction.__table__)
 _MATCH_COLUMNS = tuple(Match.__table__.c[f.name] for f in fields(StoredMatch))
-_PREDICTION_COLUMNS = (
-    Prediction.match_id,
-    Prediction.id,
-    Prediction.predicted_home,
-    Prediction.predicted_away,
-    Prediction.predicted_result,
-    Prediction.status,
-    Prediction.after_kickoff,
-    Prediction.points,
-    Prediction.points_tendency,
-    Prediction.points_goal_diff,
-    Prediction.points_exact,
-    Prediction.scored_at,
-)
+_PREDICTION_COLUMNS = (Prediction.match_id, *SCORE_INPUT_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,52 +71,8 @@ def _read(
             .order_by(Prediction.match_id, Prediction.id)
         )
         for row in session.execute(query):
-            predictions[row.match_id].append(
-                PredictionToScore(
-                    id=row.id,
-                    predicted_home=row.predicted_home,
-                    predicted_away=row.predicted_away,
-                    predicted_result=row.predicted_result,
-                    status=row.status,
-                    after_kickoff=bool(row.after_kickoff),
-                    points=(
-                        row.points,
-                        row.points_tendency,
-                        row.points_goal_diff,
-                        row.points_exact,
-                    ),
-                    scored_at=row.scored_at,
-                )
-            )
+            predictions[row.match_id].append(to_score(row))
     return matches, predictions
-
-
-_CLEARED = {
-    "points": None,
-    "points_tendency": None,
-    "points_goal_diff": None,
-    "points_exact": None,
-}
-
-
-def _void(session: Session, match_id: str, now: datetime) -> int:
-    statement = (
-        update(Prediction)
-        .where(Prediction.match_id == match_id, Prediction.status != "void")
-        .values(status="void", scored_at=now, **_CLEARED)
-        .execution_options(synchronize_session=False)
-    )
-    return rowcount(session.execute(statement))
-
-
-def _unscore(session: Session, match_id: str) -> int:
-    statement = (
-        update(Prediction)
-        .where(Prediction.match_id == match_id, is_scored())
-        .values(status="pending", scored_at=None, **_CLEARED)
-        .execution_options(synchronize_session=False)
-    )
-    return rowcount(session.execute(statement))
 
 
 def _write_quotas(session: Session, quotas: list[dict[str, Any]]) -> None:
@@ -207,8 +156,8 @@ def settle_matches(
             if decided.quotas is not None:
                 home, draw, away = decided.quotas
                 quotas.append({"match_id": match.id, "home": home, "draw": draw, "away": away})
-            voided = _void(session, match.id, request.now) if decided.void else 0
-            unscored = _unscore(session, match.id) if decided.unscore else 0
+            voided = void_predictions(session, match.id, request.now) if decided.void else 0
+            unscored = unscore_predictions(session, match.id) if decided.unscore else 0
             points += _points_values(decided.points, request.now)
             settled.append(Settled(match, len(decided.points), voided, unscored))
         _write_quotas(session, quotas)
