@@ -33,10 +33,15 @@ LATE_EVENING = datetime(2025, 1, 16, 23, 50, tzinfo=UTC)
 NEXT_DAY = datetime(2025, 1, 17, 0, 10, tzinfo=UTC)
 
 
-def _config(tmp_path: Path, base_url: str, budget: str, *, reference: bool = False) -> Config:
+def budget_config(
+    tmp_path: Path, base_url: str, budget: str, *, reference: bool = False, extra: str = ""
+) -> Config:
+    """A free model, a paid one, and a free one falling back to it (``extra``: more TOML
+    sections before ``[budget]``)."""
     path = tmp_path / "budget.toml"
     path.write_text(
         f"""reference_models = {"true" if reference else "false"}
+{extra}
 [budget]
 {budget}
 [providers.alpha]
@@ -78,7 +83,7 @@ def store(db: Database, tmp_path: Path) -> Database:
 async def test_paid_models_sit_out_a_job_that_would_cross_the_day(
     store: Database, tmp_path: Path, fresh_sandbox: SandboxServer
 ) -> None:
-    config = _config(tmp_path, fresh_sandbox.base_url, "daily_usd = 0.01", reference=True)
+    config = budget_config(tmp_path, fresh_sandbox.base_url, "daily_usd = 0.01", reference=True)
     _spend(store, LATE_EVENING - timedelta(hours=1), 0.0095)  # + ~0.0015 estimated > 0.01
     summary = await predict_match(store, config, MATCH, now=LATE_EVENING)
     assert summary.budget_skipped == ["paid", "free-with-paid-fallback"]
@@ -108,7 +113,7 @@ async def test_paid_models_sit_out_a_job_that_would_cross_the_day(
 async def test_the_month_closes_across_days_and_reopens_with_the_next_month(
     store: Database, tmp_path: Path, fresh_sandbox: SandboxServer
 ) -> None:
-    config = _config(tmp_path, fresh_sandbox.base_url, "daily_usd = 5\nmonthly_usd = 0.05")
+    config = budget_config(tmp_path, fresh_sandbox.base_url, "daily_usd = 5\nmonthly_usd = 0.05")
     _spend(store, datetime(2025, 1, 2, tzinfo=UTC), 0.05)  # the month's limit, reached
     status = budget_status(store, config, NEXT_DAY)
     assert not status.open and status.reopens_at == datetime(2025, 2, 1, tzinfo=UTC)
@@ -121,7 +126,7 @@ async def test_the_month_closes_across_days_and_reopens_with_the_next_month(
 async def test_no_limit_reads_no_spend_and_skips_nothing(
     store: Database, tmp_path: Path, fresh_sandbox: SandboxServer
 ) -> None:
-    config = _config(tmp_path, fresh_sandbox.base_url, "")
+    config = budget_config(tmp_path, fresh_sandbox.base_url, "")
     _spend(store, LATE_EVENING, 1000.0)
     summary = await predict_match(store, config, MATCH, now=LATE_EVENING)
     assert (summary.budget_skipped, summary.predicted) == ([], 3)
@@ -129,7 +134,7 @@ async def test_no_limit_reads_no_spend_and_skips_nothing(
 
 
 def test_the_estimate_uses_history_then_prices(store: Database, tmp_path: Path) -> None:
-    config = _config(tmp_path, "http://127.0.0.1:9/v1", "daily_usd = 1")
+    config = budget_config(tmp_path, "http://127.0.0.1:9/v1", "daily_usd = 1")
     assert [is_paid(config, m) for m in ("paid", "free", "free-with-paid-fallback")] == [
         True,
         False,

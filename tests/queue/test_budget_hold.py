@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from scoreline.config import Config, load_config
+from scoreline.config import Config
 from scoreline.predict.job import predict_match
 from scoreline.queue.reconcile import ReconcileReport, reconcile
 from scoreline.sandbox import Fault, FaultMode, SandboxServer
 from scoreline.store import Database, NewAttempt, insert_attempts, predicted_model_ids
 from tests.predict.conftest import import_with_fixtures
+from tests.predict.test_budget import budget_config
 
 MATCH = "E0-2024-25-0210"  # kicks off 2025-01-18 12:30 UTC
 LATE_EVENING = datetime(2025, 1, 16, 23, 50, tzinfo=UTC)
@@ -27,34 +28,10 @@ PAID = {"paid", "free-with-paid-fallback"}
 
 
 def _config(tmp_path: Path, base_url: str, budget: str) -> Config:
-    """Reference forecasters, a free model, a paid one, and a free one falling back to it."""
-    path = tmp_path / "hold.toml"
-    path.write_text(
-        f"""reference_models = true
-[schedule]
-predict_window_min = 2880
-[budget]
-{budget}
-[providers.alpha]
-base_url = "{base_url}"
-[[models]]
-id = "paid"
-provider = "alpha"
-model = "w-paid"
-price_prompt_per_1m = 1.0
-price_completion_per_1m = 2.0
-[[models]]
-id = "free"
-provider = "alpha"
-model = "w-free"
-[[models]]
-id = "free-with-paid-fallback"
-provider = "alpha"
-model = "w-ffb"
-fallback = "paid"
-"""
-    )
-    return load_config(path)
+    """Reference forecasters, a free model, a paid one, and a free one falling back to it,
+    predicted up to two days ahead."""
+    extra = "[schedule]\npredict_window_min = 2880"
+    return budget_config(tmp_path, base_url, budget, reference=True, extra=extra)
 
 
 def _spend(db: Database, at: datetime, usd: float) -> None:
