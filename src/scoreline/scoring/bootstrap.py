@@ -20,7 +20,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from scoreline.scoring.extras import single_threaded_blas
-from scoreline.scoring.uncertainty import _CELLS_PER_CHUNK as LOSS_CELLS_PER_CHUNK
+from scoreline.scoring.uncertainty import CELLS_PER_CHUNK as LOSS_CELLS_PER_CHUNK
+from scoreline.scoring.uncertainty import resample_counts
 
 __all__ = ["bootstrap_mean_ci", "bootstrap_mean_ci_many", "shared_resampled_means"]
 
@@ -173,7 +174,7 @@ def _resampled_means(
     chunk = max(1, _MAX_CELLS_PER_CHUNK // n_matches)
     for start in range(0, n_resamples, chunk):
         size = min(chunk, n_resamples - start)
-        product.add(_multiplicities(rng, size=size, n_matches=n_matches), start)
+        product.add(resample_counts(rng, size=size, n_matches=n_matches), start)
     return product.means
 
 
@@ -200,16 +201,8 @@ def shared_resampled_means(
     with single_threaded_blas():
         for start in range(0, n_resamples, chunk):
             size = min(chunk, n_resamples - start)
-            counts = _multiplicities(rng, size=size, n_matches=n_matches)
+            counts = resample_counts(rng, size=size, n_matches=n_matches)
             sums = counts.astype(np.float64) @ losses.T
             loss_means[:, start : start + size] = sums.T / n_matches
             product.add(counts, start)
     return product.means, loss_means
-
-
-def _multiplicities(rng: np.random.Generator, *, size: int, n_matches: int) -> NDArray[np.int64]:
-    """Draw ``size`` resamples as counts of each match, shape (size, n_matches)."""
-    picks = rng.integers(0, n_matches, size=(size, n_matches))
-    flat = (picks + (np.arange(size) * n_matches)[:, np.newaxis]).ravel()
-    counts = np.bincount(flat, minlength=size * n_matches)
-    return counts.reshape(size, n_matches)

@@ -32,6 +32,7 @@ __all__ = [
     "permutation_test",
     "rank_intervals",
     "rank_samples",
+    "resample_counts",
     "resampled_means",
     "sign_test",
     "skill_vs_reference",
@@ -39,7 +40,7 @@ __all__ = [
 
 DEFAULT_RESAMPLES = 1000
 """Bootstrap resamples and permutations unless the caller asks for another number."""
-_CELLS_PER_CHUNK = 1_000_000
+CELLS_PER_CHUNK = 1_000_000
 """Resamples x matches drawn at once: bounds memory on a million-prediction leaderboard."""
 
 
@@ -121,6 +122,15 @@ def _check(n_resamples: int, confidence: float = 0.95) -> None:
         raise ValueError(f"confidence must be in (0, 1), got {confidence}")
 
 
+def resample_counts(rng: np.random.Generator, *, size: int, n_matches: int) -> NDArray[np.int64]:
+    """Draw ``size`` resamples of the matches as counts of each match, shape
+    ``(size, n_matches)``: every bootstrap here draws through this one function, so two
+    bootstraps with the same seed and match count draw the same resamples."""
+    picks = rng.integers(0, n_matches, size=(size, n_matches))
+    flat = (picks + (np.arange(size) * n_matches)[:, np.newaxis]).ravel()
+    return np.bincount(flat, minlength=size * n_matches).reshape(size, n_matches)
+
+
 def resampled_means(
     values: ArrayLike, *, n_resamples: int = DEFAULT_RESAMPLES, seed: int = 0
 ) -> NDArray[np.float64]:
@@ -141,16 +151,14 @@ def resampled_means(
     matrix = _matrix(values)
     n = matrix.shape[1]
     rng = np.random.default_rng(seed)
-    chunk = max(1, _CELLS_PER_CHUNK // n)
+    chunk = max(1, CELLS_PER_CHUNK // n)
     means = np.empty((matrix.shape[0], n_resamples))
     with single_threaded_blas():
         for start in range(0, n_resamples, chunk):
             size = min(chunk, n_resamples - start)
-            picks = rng.integers(0, n, size=(size, n))
-            offsets = (np.arange(size) * n)[:, np.newaxis]
-            counts = np.bincount((picks + offsets).ravel(), minlength=size * n)
+            counts = resample_counts(rng, size=size, n_matches=n)
             # float64 on both sides keeps the product in BLAS (int64 x float64 is a slow loop).
-            sums = counts.reshape(size, n).astype(np.float64) @ matrix.T
+            sums = counts.astype(np.float64) @ matrix.T
             means[:, start : start + size] = sums.T / n
     return means
 
@@ -323,7 +331,7 @@ def permutation_test(
     diff = pair[0] - pair[1]
     observed = abs(diff.mean())
     rng = np.random.default_rng(seed)
-    chunk = max(1, _CELLS_PER_CHUNK // diff.size)
+    chunk = max(1, CELLS_PER_CHUNK // diff.size)
     extreme = 0
     for start in range(0, n_resamples, chunk):
         size = min(chunk, n_resamples - start)
