@@ -18,7 +18,7 @@ from scoreline.store.db import Database
 from scoreline.store.scores import COMMA
 from scoreline.store.tables import Match, Prediction
 
-__all__ = ["CountedPoints", "MatchCalendar", "counted_points", "match_calendar"]
+__all__ = ["CountedPoints", "MatchCalendar", "counted_points", "kickoff_day", "match_calendar"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,7 @@ class CountedPoints:
     """Comma-separated on SQLite (the caller parses it at once), a list on PostgreSQL."""
 
 
-def _day(dialect: str) -> Any:
+def kickoff_day(dialect: str) -> Any:
     """The UTC kick-off day as SQL (PostgreSQL's ``date()`` follows the session's zone)."""
     if dialect == "postgresql":
         return func.date(func.timezone("UTC", Match.kickoff_at))
@@ -57,7 +57,7 @@ def _day(dialect: str) -> Any:
 def match_calendar(db: Database) -> MatchCalendar:
     """Every match's id, competition, its name, season and UTC kick-off day."""
     with db.session() as session:
-        day = _day(session.get_bind().dialect.name)
+        day = kickoff_day(session.get_bind().dialect.name)
         query = select(Match.id, Match.competition, Match.competition_name, Match.season, day)
         rows = session.execute(query).all()
     if not rows:

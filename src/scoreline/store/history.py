@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from scoreline.store.calendar import kickoff_day
 from scoreline.store.db import Database
 from scoreline.store.scores import COMMA
 from scoreline.store.tables import Match, Model, Prediction, PredictionAttempt
@@ -153,10 +154,7 @@ def _counted(model_id: str) -> Any:
 
 
 def _day(session: Session) -> Any:
-    """The UTC kick-off day as SQL (PostgreSQL's ``date()`` follows the session's zone)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.date(func.timezone("UTC", Match.kickoff_at))
-    return func.date(Match.kickoff_at)
+    return kickoff_day(session.get_bind().dialect.name)
 
 
 def _hits(condition: Any) -> Any:

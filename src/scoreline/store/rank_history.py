@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from scoreline.store.calendar import kickoff_day
 from scoreline.store.db import Database
 from scoreline.store.scores import LeaderboardFilters, matching_ids
 from scoreline.store.tables import Match, Prediction
@@ -43,10 +44,7 @@ class RankHistory:
 
 
 def _day(session: Session) -> Any:
-    """The UTC kick-off day as SQL (PostgreSQL's ``date()`` follows the session's zone)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.date(func.timezone("UTC", Match.kickoff_at))
-    return func.date(Match.kickoff_at)
+    return kickoff_day(session.get_bind().dialect.name)
 
 
 def _as_date(value: Any) -> date:
