@@ -1,4 +1,4 @@
-"""Alembic owns the schema: a migrated database and a create_all one are identical."""
+"""Alembic owns the schema: a migrated database and one built in one step are identical."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
 from scoreline.store import Base, Database
+from scoreline.store.schema import shipped_head
 
 
 def _diff(database: Database) -> list[Any]:
@@ -45,8 +46,26 @@ def _snapshot(engine: Engine) -> dict[str, Any]:
 
 
 @pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    """A fresh SQLite file taken through every migration (not built in one step)."""
+    database = Database(f"sqlite:///{tmp_path / 'scoreline.db'}")
+    database.upgrade(replay=True)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def pg_db(pg_url: str, pg_schema: str) -> Iterator[Database]:
+    """A fresh PostgreSQL schema taken through every migration."""
+    database = Database(pg_url, schema=pg_schema)
+    database.upgrade(replay=True)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
 def created_db(db: Database, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Database]:
-    """Return an empty database of the same engine as ``db``, built with create_all."""
+    """A database of the same engine as ``db``, built in one step by ``upgrade()``."""
     if db.dialect == "sqlite":
         other = Database(f"sqlite:///{tmp_path / 'created.db'}")
     else:
@@ -56,7 +75,7 @@ def created_db(db: Database, tmp_path: Path, request: pytest.FixtureRequest) -> 
         with db.engine.begin() as conn:
             conn.exec_driver_sql(f'CREATE SCHEMA "{other_schema}"')
         other = Database(request.getfixturevalue("pg_url"), schema=other_schema)
-    Base.metadata.create_all(other.engine)
+    other.upgrade()
     yield other
     if other.schema:
         with other.engine.begin() as conn:
@@ -74,11 +93,28 @@ def test_upgraded_and_created_databases_are_identical(db: Database, created_db: 
     assert set(migrated) == set(Base.metadata.tables)
     assert {"matches", "models", "predictions", "prediction_attempts"} <= set(migrated)
     assert migrated == created
+    assert created_db.current_revision() == db.current_revision() == db.head_revision()
+
+
+def test_the_shipped_head_is_alembics_head(sqlite_db: Database) -> None:
+    assert shipped_head() == sqlite_db.head_revision()
+
+
+def test_a_database_built_in_one_step_migrates_down_and_up(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'one-step.db'}")
+    database.upgrade()
+    assert database.current_revision() == shipped_head()
+    database.downgrade("base")
+    assert inspect(database.engine).get_table_names() == ["alembic_version"]
+    database.upgrade()
+    assert _diff(database) == []
+    assert database.current_revision() == shipped_head()
+    database.dispose()
 
 
 def test_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
     database = Database(f"sqlite:///{tmp_path / 'down.db'}")
-    database.upgrade()
+    database.upgrade(replay=True)
     database.downgrade("base")
     assert database.current_revision() is None
     assert inspect(database.engine).get_table_names() == ["alembic_version"]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from scoreline.store.errors import DatabaseError
+from scoreline.store.schema import create_if_empty
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -169,15 +170,23 @@ class Database:
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         return config
 
-    def upgrade(self, revision: str = "head") -> None:
+    def upgrade(self, revision: str = "head", *, replay: bool = False) -> None:
         """Run the Alembic migrations up to ``revision`` (create or upgrade the schema).
+
+        A database with no table yet, taken to ``head``, is built in one step from the table
+        definitions and stamped (``store.schema``): the same schema, without Alembic.
 
         Args:
             revision: Target revision, ``head`` by default.
+            replay: Run every migration even on an empty database (the migration tests).
 
         Raises:
             DatabaseError: The database is unreachable or refused a migration.
         """
+        if revision == "head" and not replay:
+            with self._translated(), self.engine.begin() as connection:
+                if create_if_empty(connection):
+                    return
         from alembic import command
 
         config = self._alembic_config()
