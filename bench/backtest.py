@@ -17,6 +17,7 @@ the seasons' matches.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -142,9 +143,11 @@ def main() -> None:
         f"{args.competition} {args.season}: {first.matches} matches, {first.predictions} "
         f"predictions, {first.scored} scored, failed {first.failed or 'none'}"
     )
+    heavy = [m for m in ("pandas", "scipy.stats") if m in sys.modules]
     console.print(
         f"[bold]wall time: {wall:.1f} s[/bold] (fresh database, in-process, penaltyblog's "
-        f"import included); Dixon-Coles: {fits[0]} fits, {fits[1]:.1f} s"
+        f"import included); Dixon-Coles: {fits[0]} fits, {fits[1]:.1f} s; "
+        f"loaded {', '.join(heavy) or 'neither pandas nor scipy.stats'}"
     )
     console.print(
         f"resumed run: {again.replayed} matches replayed, {again.predictions} predictions "

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -103,3 +104,22 @@ def test_later_results_never_change_a_prediction() -> None:
     # The same results moved before kick-off do change it: the test has teeth.
     moved = [replace(r, kickoff_at=r.kickoff_at - timedelta(days=60)) for r in later]
     assert predict_market(match, earlier + moved) != predict_market(match, earlier)
+
+
+def test_naive_base_rates_follow_each_history_and_kick_off() -> None:
+    from scoreline.scoring.base_rates import base_rates
+    from scoreline.scoring.reference import DrawForecaster, HomeWinForecaster
+
+    naive = [
+        cls(model_id, provider="reference", limit=asyncio.Semaphore(1))
+        for cls, model_id in ((HomeWinForecaster, "ref-home-2-1"), (DrawForecaster, "ref-draw-1-1"))
+    ]
+    home_wins = tuple(_results((2, 0), range(-30, -20)))
+    draws = tuple(_results((1, 1), range(-30, -20)))
+    later = replace(_match(), kickoff_at=KICKOFF + timedelta(days=400))
+    for history in (home_wins, draws, home_wins, list(draws)):
+        for match in (_match(), later):
+            expected = base_rates(match, history)
+            assert [f.estimate(match, history).probabilities for f in naive] == [expected] * 2
+    assert base_rates(_match(), home_wins) != base_rates(_match(), draws)
+    assert base_rates(_match(), home_wins) != base_rates(later, home_wins)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
-from types import ModuleType
+
+import pytest
 
 import scoreline.scoring as scoring
 
@@ -10,13 +12,14 @@ SOURCE = Path(scoring.__file__).parent
 
 
 def test_all_lists_exactly_the_public_names() -> None:
-    public = {
-        name
-        for name, value in vars(scoring).items()
-        if not name.startswith("_") and not isinstance(value, ModuleType)
-    }
-    assert set(scoring.__all__) == public
+    """Every listed name loads from the module named for it, and nothing else is offered."""
+    assert set(scoring.__all__) == set(scoring._HOMES)
     assert len(scoring.__all__) == len(set(scoring.__all__))
+    assert dir(scoring) == sorted(scoring.__all__)
+    for name, home in scoring._HOMES.items():
+        assert getattr(scoring, name) is getattr(importlib.import_module(home), name)
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        scoring.nothing_here  # noqa: B018
 
 
 def _imports(path: Path, *, top_level_only: bool) -> set[str]:

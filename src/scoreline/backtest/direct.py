@@ -18,6 +18,7 @@ recorded as a failed attempt with its ``error_class``, like in the job.
 from __future__ import annotations
 
 import asyncio
+from bisect import insort
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -112,10 +113,17 @@ class DirectPredictor:
         self.done = {m: predicted_model_ids(self.db, m) for m in predicted}
 
     def reveal(self, records: Iterable[MatchRecord]) -> None:
-        """Add results whose final whistle the clock has passed to the known history."""
-        added = [_past(r) for r in records]
+        """Add results whose final whistle the clock has passed to the known history.
+
+        Each is inserted in order (after equal ones, as a stable sort of the old and the new
+        would put it): re-sorting the whole history at every slot cost a key per result.
+        """
+        added = sorted(map(_past, records), key=_order)
         if added:
-            self.known = tuple(sorted((*self.known, *added), key=_order))
+            known = list(self.known)
+            for result in added:
+                insort(known, result, key=_order)
+            self.known = tuple(known)
 
     async def predict(self, fixtures: Sequence[Fixture], now: datetime) -> list[PredictSummary]:
         """Forecast a slot's matches and keep their rows for ``flush``."""

@@ -1,10 +1,10 @@
 """The ``ref-dixon-coles`` forecaster: a team-strength model fitted on history.
 
-A Dixon-Coles goal model (penaltyblog's ``DixonColesGoalModel``) is fitted on
-the competition's results of roughly the last season and a bit
-(``lookback_days``), each weighted by ``exp(-xi * age_in_days)`` so that recent
-form counts more. Its score grid goes through the same expected-points choice
-as ``ref-market``.
+A Dixon-Coles goal model (penaltyblog's, fitted through its compiled kernels:
+``scoring.dixon_coles_fit``) is fitted on the competition's results of roughly the
+last season and a bit (``lookback_days``), each weighted by ``exp(-xi * age_in_days)``
+so that recent form counts more. Its score grid goes through the same expected-points
+choice as ``ref-market``.
 
 Fits are shared: the fit only uses results from before the match day (UTC
 midnight), so every match of a day asks for the same fit and the cache answers
@@ -13,7 +13,8 @@ only remove information, never leak it. The cache key also holds a digest of
 the results used, so a changed history can never be served a stale fit.
 
 penaltyblog is an optional extra (it pulls in plotting and notebook packages);
-it is imported only when this forecaster runs.
+only its compiled kernels are imported, when this forecaster runs. A release whose
+kernels are missing or differ gets its public ``DixonColesGoalModel`` instead.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scoreline.forecast import Estimate
+from scoreline.scoring import dixon_coles_fit
 from scoreline.scoring.expected import best_score_for_expected_points
 from scoreline.scoring.extras import MissingExtraError, import_lean, single_threaded_blas
 from scoreline.scoring.goals import outcome_probabilities, score_matrix_json
@@ -83,7 +85,9 @@ class DixonColesCache:
     """Requests answered from the cache."""
     fit_seconds: float = 0.0
     """Wall time spent fitting, summed over all fits."""
-    _models: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict, repr=False)
+    _models: OrderedDict[tuple[Any, ...], dixon_coles_fit.FittedModel | None] = field(
+        default_factory=OrderedDict, repr=False
+    )
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _running: dict[tuple[Any, ...], threading.Event] = field(default_factory=dict, repr=False)
 
@@ -94,12 +98,12 @@ class DixonColesCache:
         *,
         cutoff: datetime,
         xi: float,
-    ) -> Any:
+    ) -> dixon_coles_fit.FittedModel | None:
         """Return the fitted model for ``key``, fitting it on ``results`` if needed.
 
         Returns:
-            The fitted penaltyblog model, or None when the optimiser did not
-            converge (remembered too, so a failing window is not refitted).
+            The fit, or None when the optimiser did not converge (remembered
+            too, so a failing window is not refitted).
         """
         while True:
             found, running, mine = self._lookup(key)
@@ -115,7 +119,9 @@ class DixonColesCache:
                 del self._running[key]
             running.set()
 
-    def _lookup(self, key: tuple[Any, ...]) -> tuple[Any, threading.Event | None, bool]:
+    def _lookup(
+        self, key: tuple[Any, ...]
+    ) -> tuple[dixon_coles_fit.FittedModel | None, threading.Event | None, bool]:
         """``(model, None, False)`` when cached; else ``(None, event, mine)``: ``mine`` when
         this caller is to fit (the event is new), else another thread's running fit."""
         with self._lock:
@@ -131,8 +137,9 @@ class DixonColesCache:
 
     def _fit_and_keep(
         self, key: tuple[Any, ...], results: Sequence[PastResult], *, cutoff: datetime, xi: float
-    ) -> Any:
+    ) -> dixon_coles_fit.FittedModel | None:
         started = time.perf_counter()
+        model: dixon_coles_fit.FittedModel | None
         try:
             model = _fit(results, cutoff=cutoff, xi=xi)
         except ValueError as exc:  # penaltyblog's "Optimization failed"
@@ -160,8 +167,8 @@ DEFAULT_CACHE = DixonColesCache()
 
 
 def _penaltyblog_models() -> Any:
-    """Import penaltyblog's Dixon-Coles model lazily (without the rest of penaltyblog), or
-    explain which extra to install."""
+    """Import penaltyblog's Dixon-Coles model module lazily (without the rest of
+    penaltyblog; it loads pandas and scipy.stats), or explain which extra to install."""
     try:
         models = import_lean("penaltyblog.models.dixon_coles")
     except ImportError as exc:
@@ -172,32 +179,46 @@ def _penaltyblog_models() -> Any:
     return models
 
 
-def _fit(results: Sequence[PastResult], *, cutoff: datetime, xi: float) -> Any:
+def _kernels() -> dixon_coles_fit.Kernels | None:
+    """penaltyblog's compiled kernels, or None when the public model is to be used.
+
+    Raises:
+        MissingExtraError: penaltyblog is not installed.
+    """
+    kernels = dixon_coles_fit.kernels()
+    if kernels is None:
+        _penaltyblog_models()
+    return kernels
+
+
+def _fit(
+    results: Sequence[PastResult], *, cutoff: datetime, xi: float
+) -> dixon_coles_fit.FittedModel:
     """Fit a time-weighted Dixon-Coles model on ``results``."""
-    models = _penaltyblog_models()
     ages = np.array([(cutoff - r.kickoff_at).total_seconds() / 86400 for r in results])
-    model = models.DixonColesGoalModel(
+    columns = (
         [r.home_goals for r in results],
         [r.away_goals for r in results],
         [r.home_team for r in results],
         [r.away_team for r in results],
-        weights=np.exp(-xi * ages),
     )
+    kernels = _kernels()
     with single_threaded_blas():
+        if kernels is not None:
+            return dixon_coles_fit.fit(kernels, *columns, np.exp(-xi * ages))
+        model = _penaltyblog_models().DixonColesGoalModel(*columns, weights=np.exp(-xi * ages))
         _minimise(model)
-    return model
+    return dixon_coles_fit.PublicFit(model)
 
 
 def _minimise(model: Any) -> None:
     """Run penaltyblog's own fit with the exact Jacobian of its one constraint.
 
-    ``DixonColesGoalModel.fit()`` minimises its likelihood under "attack strengths sum to
-    the number of teams" (SLSQP, penaltyblog's bounds, start and analytic gradient), but
-    passes the linear constraint without a Jacobian, so SciPy differences it numerically
-    at every step: about 60 % of a fit. Here the same problem is solved with that constant
-    Jacobian given, through the model's own ``_fit``, so the result is the same (measured:
-    parameters within 4e-10 over every fit of a season) in less than half the time. When a
-    penaltyblog release no longer has these internals, its public ``fit()`` runs instead.
+    ``DixonColesGoalModel.fit()`` passes its linear constraint (attack strengths sum to
+    the number of teams) without a Jacobian, so SciPy differences it numerically at every
+    step: about 60 % of a fit. The model's own ``_fit`` with that constant Jacobian given
+    solves the same problem (measured: parameters within 4e-10 over every fit of a season)
+    in less than half the time. Without these internals its public ``fit()`` runs.
     """
     try:
         n_teams = int(model.n_teams)
@@ -206,14 +227,8 @@ def _minimise(model: Any) -> None:
     except AttributeError:
         model.fit()
         return
-    jacobian = np.concatenate([np.ones(n_teams), np.zeros(start.size - n_teams)])
-    constraint = {
-        "type": "eq",
-        "fun": lambda x: float(np.sum(x[:n_teams])) - n_teams,
-        "jac": lambda x: jacobian,
-    }
-    bounds = [(-2.5, 2.5)] * (2 * n_teams) + [(0.0, 2.0), (-2.5, 2.5)]
-    solve(loss, start, [constraint], bounds, None, gradient)
+    constraint = dixon_coles_fit.constraint(n_teams, start.size)
+    solve(loss, start, [constraint], dixon_coles_fit.bounds(n_teams), None, gradient)
 
 
 def _match_day_cutoff(kickoff_at: datetime) -> datetime:
@@ -301,7 +316,7 @@ def dixon_coles_score_matrix(
     Raises:
         MissingExtraError: If penaltyblog is not installed.
     """
-    _penaltyblog_models()
+    _kernels()
     settings = settings or DixonColesSettings()
     cache = DEFAULT_CACHE if cache is None else cache
     cutoff = _match_day_cutoff(match.kickoff_at)
@@ -313,9 +328,7 @@ def dixon_coles_score_matrix(
     model = cache.model_for(key, window.results, cutoff=cutoff, xi=settings.xi)
     if model is None:
         return None
-    grid = model.predict(match.home_team, match.away_team, max_goals=settings.max_goals + 1)
-    matrix = np.asarray(grid.goal_matrix, dtype=float)
-    return np.asarray(matrix / matrix.sum(), dtype=float)
+    return model.score_grid(match.home_team, match.away_team, settings.max_goals + 1)
 
 
 def predict_dixon_coles(

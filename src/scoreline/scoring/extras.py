@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 __all__ = [
+    "DIXON_COLES_KERNELS",
     "PENALTYBLOG_MODULES",
     "MissingExtraError",
     "import_in_background",
@@ -22,7 +23,13 @@ __all__ = [
     "single_threaded_blas",
 ]
 
-PENALTYBLOG_MODULES = ("penaltyblog.models.dixon_coles", "penaltyblog.implied")
+DIXON_COLES_KERNELS = (
+    "penaltyblog.models.loss",
+    "penaltyblog.models.gradients",
+    "penaltyblog.models.probabilities",
+)
+"""penaltyblog's compiled modules a Dixon-Coles fit and its grids use (``dixon_coles_fit``)."""
+PENALTYBLOG_MODULES = (*DIXON_COLES_KERNELS, "penaltyblog.implied")
 """The parts of penaltyblog the reference forecasters use (Dixon-Coles, de-margining)."""
 
 
@@ -118,10 +125,11 @@ def import_lean(name: str) -> Any:
     """Import module ``name`` without running its parent packages' ``__init__``.
 
     penaltyblog's ``__init__`` imports every subpackage (plots with matplotlib and plotly,
-    scrapers, graphs with networkx, betting with pulp): about 2.3 s, of which the model and
-    the de-margining scoreline uses need 1.3 s. Parents not imported yet are registered
-    without running their ``__init__``; any other use of them (``penaltyblog.viz``,
-    ``penaltyblog.__version__``) runs it then, so a later plain ``import`` still works.
+    scrapers, graphs with networkx, betting with pulp): about 2.3 s, where the compiled
+    Dixon-Coles kernels and the de-margining scoreline uses take milliseconds. Parents not
+    imported yet are registered without running their ``__init__``; any other use of them
+    (``penaltyblog.viz``, ``penaltyblog.__version__``) runs it then, so a later plain
+    ``import`` still works.
 
     Raises:
         ImportError: The module (or a parent) is not installed.
@@ -140,8 +148,9 @@ def import_lean(name: str) -> Any:
 def import_in_background(*modules: str) -> threading.Thread:
     """Start importing ``modules`` in a daemon thread and return it (join it when done).
 
-    penaltyblog's models take about 1.3 s to import (they load pandas and scipy.stats), all
-    in the first forecast that needs them. A caller that knows a reference forecaster will
+    Whatever is imported here is not imported in the first forecast that needs it (with
+    penaltyblog's compiled kernels that is a few milliseconds; its public models would load
+    pandas and scipy.stats, about 1.3 s). A caller that knows a reference forecaster will
     run can start the import while it does other work (reading a season, starting a
     sandbox); the forecaster's own import then finds the module loaded or waits for it.
     ``"penaltyblog"`` stands for ``PENALTYBLOG_MODULES``, imported lean. A module that is

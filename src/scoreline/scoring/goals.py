@@ -109,10 +109,20 @@ def poisson_score_matrix(
     return np.asarray(matrix / matrix.sum(), dtype=float)
 
 
+_GOALS = np.arange(GRID_MAX_GOALS + 1)
+_LOG_FACTORIALS = gammaln(_GOALS + 1)
+"""log(k!) for k = 0..15: every pmf of a grid uses them (the market's root finder ~15 times
+a match)."""
+
+
 def _poisson_pmf(mean: float, max_goals: int) -> NDArray[np.float64]:
     """P(0..max_goals goals) for a Poisson mean, in log space (scipy.stats is slow per call)."""
-    goals = np.arange(max_goals + 1)
-    return np.asarray(np.exp(goals * np.log(mean) - mean - gammaln(goals + 1)), dtype=float)
+    if max_goals <= GRID_MAX_GOALS:
+        goals, log_factorials = _GOALS[: max_goals + 1], _LOG_FACTORIALS[: max_goals + 1]
+    else:
+        goals = np.arange(max_goals + 1)
+        log_factorials = gammaln(goals + 1)
+    return np.asarray(np.exp(goals * np.log(mean) - mean - log_factorials), dtype=float)
 
 
 def outcome_probabilities(prob_matrix: NDArray[np.float64]) -> tuple[float, float, float]:

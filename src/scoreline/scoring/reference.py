@@ -19,7 +19,10 @@ in ``REFERENCE_CLASSES``), which is how the predict job and the backtest run the
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import cast
 
 from scoreline.forecast import Estimate, LocalForecaster
@@ -70,6 +73,37 @@ def predict_draw_1_1(match: MatchInfo, history: Iterable[PastResult]) -> tuple[i
     return (1, 1)
 
 
+_RATES: OrderedDict[
+    tuple[int, datetime, str | None], tuple[Sequence[PastResult], tuple[float, float, float]]
+] = OrderedDict()
+_RATES_LOCK = threading.Lock()
+
+
+def _shared_base_rates(
+    match: MatchInfo, history: Sequence[PastResult]
+) -> tuple[float, float, float]:
+    """``base_rates``, counted once per history, kick-off and competition.
+
+    Both naive forecasters ask for the same rates, and so does every match of a kick-off
+    slot: a replayed season counted them 760 times over its whole history. Only a tuple (what
+    the predict job and the backtest pass) is remembered: it cannot change, and the entry
+    holds it, so its id stays its own.
+    """
+    if not isinstance(history, tuple):
+        return base_rates(match, history)
+    key = (id(history), match.kickoff_at, match.competition)
+    with _RATES_LOCK:
+        kept = _RATES.get(key)
+    if kept is not None and kept[0] is history:
+        return kept[1]
+    rates = base_rates(match, history)
+    with _RATES_LOCK:
+        _RATES[key] = (history, rates)
+        while len(_RATES) > 16:
+            _RATES.popitem(last=False)
+    return rates
+
+
 class _Naive(LocalForecaster):
     """A fixed score; the competition's base rates as its probabilities."""
 
@@ -79,7 +113,7 @@ class _Naive(LocalForecaster):
     def estimate(self, match: MatchInfo, history: Sequence[PastResult]) -> Estimate:
         """The fixed score with the base rates."""
         home, away = self.predict(match, history)
-        return Estimate(home, away, probabilities=base_rates(match, history))
+        return Estimate(home, away, probabilities=_shared_base_rates(match, history))
 
 
 class HomeWinForecaster(_Naive):
