@@ -8,8 +8,12 @@ both providers). Calling the models one after another would cost 42x; the target
 primary <= 1.3x the healthy job. ``--profile`` prints where a healthy job's time goes. The
 ``cpu ms`` column is the CPU the job cost this process (every thread): unlike the wall time,
 it hardly moves with the machine's load, and at sandbox latencies it is most of the overhead.
+Jobs run as a worker thread runs them (``run_predict``: one event loop and its provider
+clients kept from job to job); ``--fresh-loop`` runs each on a new loop with clients of its
+own, as every job did before.
 
     python bench/predict_job.py [--latency-ms 300] [--runs 3] [--hedge-after-ms 450] [--profile]
+        [--fresh-loop]
 """
 
 from __future__ import annotations
@@ -31,7 +35,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from scoreline import Registry, load_config
+from scoreline.llm import close_thread_loop
 from scoreline.predict import SYSTEM_PROMPT, make_accept, predict_match
+from scoreline.predict.job import run_predict
 from scoreline.store import Database, import_matches
 
 HEADER = (
@@ -84,11 +90,18 @@ async def single_call(config_path: Path) -> float:
         return time.perf_counter() - started
 
 
+FRESH_LOOP = False
+"""Whether each job runs on a new event loop with its own clients (``--fresh-loop``)."""
+
+
 def run_job(config_path: Path, db: Database, match_id: str, now: datetime) -> tuple[float, dict]:
     """Wall seconds and the summary, with ``cpu_ms``: the process CPU the job took."""
     config = load_config(config_path)
     started, cpu = time.perf_counter(), time.process_time()
-    summary = asyncio.run(predict_match(db, config, match_id, now=now))
+    if FRESH_LOOP:
+        summary = asyncio.run(predict_match(db, config, match_id, now=now))
+    else:
+        summary = run_predict(db, config, match_id, now=now)
     wall = time.perf_counter() - started
     return wall, summary.as_dict() | {"cpu_ms": (time.process_time() - cpu) * 1000}
 
@@ -149,7 +162,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--hedge-after-ms", type=int, default=None, help="default 1.5x latency")
     parser.add_argument("--profile", action="store_true", help="profile one healthy job")
+    parser.add_argument(
+        "--fresh-loop", action="store_true", help="a new event loop and clients per job"
+    )
     args = parser.parse_args()
+    global FRESH_LOOP  # one switch for every job of the run
+    FRESH_LOOP = args.fresh_loop
     hedge_after_ms = args.hedge_after_ms or int(args.latency_ms * 1.5)
     os.environ.setdefault("TOGETHER_API_KEY", "bench-key")
     os.environ.setdefault("SYNTHETIC_API_KEY", "bench-key")
@@ -158,6 +176,7 @@ def main() -> None:
         rows, single = measure(base_url, args.runs, args.latency_ms, hedge_after_ms)
         profile = profile_job(base_url) if args.profile else None
     finally:
+        close_thread_loop()
         sandbox.terminate()
         sandbox.wait(10)
     report(rows, single, args.latency_ms)

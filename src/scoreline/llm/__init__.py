@@ -5,6 +5,7 @@ Nothing here knows about football, matches or databases.
 
 from scoreline.llm.attempt import CANCELLED, Attempt, CallResult
 from scoreline.llm.call import Reply, build_request, call_model, map_sdk_errors
+from scoreline.llm.clients import ClientPool, JobLoop, close_thread_loop, thread_loop
 from scoreline.llm.errors import (
     AuthError,
     ClientError,
@@ -64,11 +65,13 @@ __all__ = [
     "CallPolicy",
     "CallResult",
     "ClientError",
+    "ClientPool",
     "CooldownStore",
     "EmptyContentError",
     "Evidence",
     "HTTPStatusError",
     "InvalidBodyError",
+    "JobLoop",
     "MemoryCooldown",
     "OutputMode",
     "ProviderConnectionError",
@@ -86,6 +89,7 @@ __all__ = [
     "build_request",
     "call_cost_usd",
     "call_model",
+    "close_thread_loop",
     "configured_output",
     "error_for_status",
     "extract_json_span",
@@ -100,5 +104,6 @@ __all__ = [
     "run_with_fallback",
     "stored_text",
     "strip_thinking",
+    "thread_loop",
     "usage_of",
 ]

@@ -11,6 +11,7 @@ saying how much was cut.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -88,8 +89,28 @@ def stored_text(raw: str, secrets: Iterable[str] = ()) -> str:
 
 
 def messages_text(messages: Sequence[Mapping[str, Any]]) -> str:
-    """The messages sent, as stable JSON text: the prompt as stored and hashed."""
-    return json.dumps(list(messages), ensure_ascii=False, indent=1, sort_keys=True)
+    """The messages sent, as stable JSON text: the prompt as stored and hashed.
+
+    Every model of a job is sent the same messages, and indented JSON is encoded in pure
+    Python: plain role/content messages are encoded once per distinct prompt.
+    """
+    pairs = tuple((m.get("role"), m.get("content")) for m in messages)
+    plain = all(
+        len(m) == 2 and isinstance(r, str) and isinstance(c, str)
+        for m, (r, c) in zip(messages, pairs, strict=True)
+    )
+    if plain:
+        return _pairs_text(pairs)
+    return _json_text(list(messages))
+
+
+@functools.lru_cache(maxsize=64)
+def _pairs_text(pairs: tuple[tuple[str, str], ...]) -> str:
+    return _json_text([{"role": role, "content": content} for role, content in pairs])
+
+
+def _json_text(messages: list[Any]) -> str:
+    return json.dumps(messages, ensure_ascii=False, indent=1, sort_keys=True)
 
 
 def request_id_of(headers: Mapping[str, str] | Any) -> str | None:

@@ -13,22 +13,19 @@ attempt records (the predict job), so every worker shares what one learns.
 from __future__ import annotations
 
 import asyncio
-import functools
-import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
-import certifi
-import httpx2
 import openai
 
-from scoreline.config import Config, ConfigError
+from scoreline.config import Config, ConfigError, ModelConfig
 from scoreline.health import PrimaryCall, cooldown_until
 from scoreline.llm.attempt import CANCELLED, Attempt
 from scoreline.llm.call import Reply, call_model
+from scoreline.llm.clients import ClientPool, new_client
 from scoreline.llm.errors import ProviderError
 from scoreline.llm.fallback import CallResult, run_with_fallback
 from scoreline.llm.output import OutputMode, lower_output, reply_schema_of, resolve_output
@@ -38,7 +35,6 @@ from scoreline.redaction import redact
 __all__ = ["CooldownStore", "MemoryCooldown", "Registry"]
 
 T = TypeVar("T")
-_KEYLESS = "not-needed"  # the SDK insists on a key; local servers ignore it
 _REASON_CHARS = 300
 
 
@@ -61,13 +57,6 @@ def _redacting(accept: Callable[[str], T], secrets: tuple[str, ...]) -> Callable
         raise rejection
 
     return check
-
-
-@functools.cache
-def _tls_context() -> ssl.SSLContext:
-    """One TLS context per process: loading the CA bundle costs ~50 ms, once per client
-    otherwise, and every predict job opens a registry."""
-    return ssl.create_default_context(cafile=certifi.where())
 
 
 class CooldownStore(Protocol):
@@ -124,6 +113,7 @@ class Registry:
         env: Mapping[str, str] | None = None,
         outputs: Mapping[str, str] | None = None,
         hedge_latency: Mapping[str, float] | None = None,
+        clients: ClientPool | None = None,
     ) -> None:
         """Prepare a registry; clients are opened by ``async with``.
 
@@ -135,13 +125,20 @@ class Registry:
                 refusal); a mode set in the configuration wins over them.
             hedge_latency: Each primary's recent 95th-percentile latency in ms
                 (``scoreline.llm.policy.latency_p95_ms``), for models with ``hedge = "p95"``.
+            clients: Take the providers' clients from this pool (of the running event loop)
+                and leave them open on exit, so the next registry reuses their connections;
+                by default the registry opens its own and closes them.
         """
         self.config = config
         self.cooldown: CooldownStore = cooldown or MemoryCooldown(
             threshold=config.cooldown.threshold, seconds=config.cooldown.seconds
         )
         self._env = env
+        self._pool = clients
+        self._keys: dict[str, str | None] = {}
+        """The key of each provider that can be called (``None``: keyless)."""
         self._clients: dict[str, openai.AsyncOpenAI] = {}
+        """Open clients: by provider, or by model id when they come from the pool."""
         self._limits: dict[str, asyncio.Semaphore] = {}
         self._secrets: tuple[str, ...] = ()
         self.learned_outputs: dict[str, str] = dict(outputs or {})
@@ -157,20 +154,9 @@ class Registry:
             key = provider.api_key(self._env)
             if key:
                 secrets.append(key)
-            self._clients[name] = openai.AsyncOpenAI(
-                api_key=key or _KEYLESS,
-                base_url=provider.base_url,
-                max_retries=0,
-                timeout=provider.timeout_s,
-                http_client=httpx2.AsyncClient(
-                    verify=_tls_context(),
-                    timeout=provider.timeout_s,
-                    limits=httpx2.Limits(
-                        max_connections=provider.max_concurrency * 2,
-                        max_keepalive_connections=provider.max_concurrency,
-                    ),
-                ),
-            )
+            self._keys[name] = key
+            if self._pool is None:
+                self._clients[name] = new_client(provider, key)
             self._limits[name] = asyncio.Semaphore(provider.max_concurrency)
         self._secrets = tuple(secrets)
         return self
@@ -184,15 +170,18 @@ class Registry:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close every provider client."""
-        clients, self._clients = self._clients, {}
+        """Close every provider client (give it back, when it came from a pool)."""
+        clients, self._clients, self._keys = self._clients, {}, {}
         for client in clients.values():
-            await client.close()
+            if self._pool is not None:
+                await self._pool.release(client)
+            else:
+                await client.close()
 
     def can_call(self, model_id: str) -> bool:
         """Whether the model's provider has a client (it has a ``base_url`` and its key)."""
         return self.config.has_model(model_id) and self.config.model(model_id).provider in (
-            self._clients
+            self._keys
         )
 
     def fallback_for(self, model_id: str) -> str | None:
@@ -248,8 +237,8 @@ class Registry:
             raise ConfigError(f"unknown model {model_id!r}")
         model = self.config.model(model_id)
         provider = self.config.providers[model.provider]
-        if model.provider not in self._clients:
-            if not self._clients and not self._limits:
+        if model.provider not in self._keys:
+            if not self._keys and not self._limits:
                 raise ConfigError("the registry is not open: use 'async with Registry(config)'")
             reason = self.config.inactive_reason(model_id, self._env) or "not callable"
             raise ConfigError(f"model {model_id!r} cannot be called: {reason}")
@@ -257,7 +246,7 @@ class Registry:
         async with self._limits[model.provider]:
             try:
                 return await call_model(
-                    self._clients[model.provider],
+                    self._client_for(model),
                     model,
                     provider,
                     system_prompt,
@@ -270,6 +259,23 @@ class Registry:
                 if exc.evidence is not None and exc.evidence.output_refused:
                     self._lower(model_id, mode)
                 raise
+
+    def _client_for(self, model: ModelConfig) -> openai.AsyncOpenAI:
+        """The client a call of ``model`` goes through.
+
+        From a pool, each model gets a client of its own: the HTTP connection pool scans all
+        of its connections on every request and response, so one per provider with dozens
+        of connections costs every call that scan; per model it holds one or two.
+        """
+        if self._pool is None:
+            return self._clients[model.provider]
+        client = self._clients.get(model.id)
+        if client is None:
+            slot = f"{model.provider}/{model.provider_model()}"
+            provider = self.config.providers[model.provider]
+            client = self._pool.acquire(slot, provider, self._keys[model.provider])
+            self._clients[model.id] = client
+        return client
 
     def _lower(self, model_id: str, mode: str) -> None:
         """A refusal of ``mode``: the model's next calls use the next weaker one."""

@@ -20,7 +20,7 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,7 +28,7 @@ from typing import Any
 from scoreline.config import Config
 from scoreline.forecast import ForecastContext, Forecaster, ForecastError
 from scoreline.health import MODEL_SPECIFIC_ERRORS
-from scoreline.llm import Registry
+from scoreline.llm import ClientPool, Registry, thread_loop
 from scoreline.predict.forecasters import build_forecasters, context_of
 from scoreline.predict.parse import Score
 from scoreline.predict.plan import PredictPlan, load_plan
@@ -42,6 +42,7 @@ __all__ = [
     "SnapshotCooldown",
     "plan_context",
     "predict_match",
+    "run_predict",
 ]
 
 log = logging.getLogger("scoreline.predict")
@@ -138,12 +139,16 @@ async def _ask(forecaster: Forecaster, context: ForecastContext) -> ModelOutcome
 
 
 async def _run_models(
-    config: Config, plan: PredictPlan, progress: ProgressFn | None
+    config: Config, plan: PredictPlan, progress: ProgressFn | None, clients: ClientPool | None
 ) -> list[ModelOutcome]:
     context = plan_context(plan)
     cooldown = SnapshotCooldown(plan.cooling)
     async with Registry(
-        config, cooldown=cooldown, outputs=plan.outputs, hedge_latency=plan.hedge_latency
+        config,
+        cooldown=cooldown,
+        outputs=plan.outputs,
+        hedge_latency=plan.hedge_latency,
+        clients=clients,
     ) as registry:
         forecasters = build_forecasters(config, registry)
 
@@ -153,8 +158,57 @@ async def _run_models(
                 progress(model_id, outcome.score is not None)
             return outcome
 
-        outcomes = await asyncio.gather(*(one(m) for m in plan.model_ids))
-    return list(outcomes)
+        order = _chained_first(plan, registry)
+        answered = await _in_waves(order, one)
+    by_model = dict(zip(order, answered, strict=True))
+    return [by_model[m] for m in plan.model_ids]
+
+
+WAVE = 4
+"""Calls started together; the next wave starts ``WAVE_TURNS`` turns of the loop later."""
+WAVE_TURNS = 8
+"""Enough turns for a request on an open connection to reach its socket."""
+
+
+async def _in_waves(
+    model_ids: list[str], one: Callable[[str], Awaitable[ModelOutcome]]
+) -> list[ModelOutcome]:
+    """Every model's outcome, the calls started a few at a time.
+
+    Calls started together advance in lockstep, each turn of the loop taking every one a
+    step further: 40 requests would all reach the wire only once all are built, tens of
+    milliseconds after the first could have, and their answers would come back in one
+    burst, the last one read after all the others. Started in small waves, each request
+    leaves as soon as it is built and the answers are read as they arrive. A connection
+    still being opened does not hold the next wave back: it only waits for turns.
+    """
+    tasks: list[asyncio.Task[ModelOutcome]] = []
+    try:
+        for start in range(0, len(model_ids), WAVE):
+            for _ in range(WAVE_TURNS if start else 0):
+                await asyncio.sleep(0)
+            tasks += [asyncio.ensure_future(one(m)) for m in model_ids[start : start + WAVE]]
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        raise
+
+
+def _chained_first(plan: PredictPlan, registry: Registry) -> list[str]:
+    """The models in the order their calls start: first those that may need a second call
+    in a row (a fallback behind a primary that is not cooling down).
+
+    The job lasts as long as its longest chain of calls: a primary started last would
+    start its fallback that much later.
+    """
+
+    def single(model_id: str) -> bool:
+        if model_id in plan.cooling or not registry.can_call(model_id):
+            return True
+        return registry.fallback_for(model_id) is None
+
+    return sorted(plan.model_ids, key=single)
 
 
 async def predict_match(
@@ -165,6 +219,7 @@ async def predict_match(
     now: datetime,
     allow_after_kickoff: bool = False,
     progress: ProgressFn | None = None,
+    clients: ClientPool | None = None,
 ) -> PredictSummary:
     """Predict one match with every active model that has not predicted it yet.
 
@@ -175,6 +230,7 @@ async def predict_match(
         now: Current time, aware UTC; a match whose kick-off has passed is refused.
         allow_after_kickoff: Predict anyway; the predictions are flagged ``after_kickoff``.
         progress: Called with ``(model_id, ok)`` as each model finishes.
+        clients: Provider clients kept open between this loop's jobs; by default its own.
 
     Returns:
         The summary: models asked, predicted, via fallback, failed by error class, skipped.
@@ -189,24 +245,48 @@ async def predict_match(
     outcomes: list[ModelOutcome] = []
     if plan.model_ids:
         mark = time.perf_counter()
-        outcomes = await _run_models(config, plan, progress)
+        outcomes = await _run_models(config, plan, progress, clients)
         summary.phases_ms["calls"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
         inserted, disabled = await asyncio.to_thread(
             record_outcomes, db, config, _as_answered(plan, now, started), outcomes, now
         )
         summary.phases_ms["store"] = (time.perf_counter() - mark) * 1000
-        summary.predicted = inserted
+        summary.predicted, summary.disabled = inserted, disabled
         summary.via_fallback = sum(o.used_fallback for o in outcomes if o.score is not None)
-        summary.failed = dict(
-            Counter(o.error_class or "error" for o in outcomes if o.score is None)
-        )
-        summary.disabled = disabled
+        failed = Counter(o.error_class or "error" for o in outcomes if o.score is None)
+        summary.failed = dict(failed)
     if plan.budget_skipped or plan.probes or summary.disabled:
         await asyncio.to_thread(_settle, db, config, plan, outcomes, summary, now)
     summary.wall_ms = (time.perf_counter() - started) * 1000
     log.info("predicted %s: %s", match_id, summary.as_dict())
     return summary
+
+
+def run_predict(
+    db: Database,
+    config: Config,
+    match_id: str,
+    *,
+    now: datetime,
+    allow_after_kickoff: bool = False,
+) -> PredictSummary:
+    """``predict_match`` on this thread's long-lived event loop (``llm.thread_loop``).
+
+    A worker thread runs job after job: its provider clients, and their open connections,
+    carry over from one job to the next instead of being opened again by each. The loop and
+    its clients are closed by ``llm.close_thread_loop`` when the worker stops.
+    """
+    loop = thread_loop()
+    job = predict_match(
+        db,
+        config,
+        match_id,
+        now=now,
+        allow_after_kickoff=allow_after_kickoff,
+        clients=loop.clients,
+    )
+    return loop.run(job)
 
 
 def _as_answered(plan: PredictPlan, now: datetime, started: float) -> PredictPlan:

@@ -5,13 +5,15 @@ backoff. A per-match lease in the store (``job_locks``, short and renewed while 
 runs) keeps two workers from running the same match at once; if a worker is killed while
 holding it, the lease expires within seconds. Idempotency makes a duplicate harmless anyway.
 Task results are not stored (nobody reads them); a job that fails for good is recorded
-under ``failed.<task id>`` for ``queue status``.
+under ``failed.<task id>`` for ``queue status``. Each consumer thread runs its predict jobs on
+one long-lived event loop (``llm.thread_loop``), so the provider connections one job opened
+serve the next; the thread closes it when the consumer stops.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import sys
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
@@ -58,6 +60,13 @@ def _quiet_database_tracebacks() -> None:
         huey_log.addFilter(_DatabaseErrorsInOneLine())
 
 
+def _close_job_loop() -> None:
+    """Close the calling thread's job loop and its provider clients (a consumer thread
+    stopping); the SDK is imported only if a job ever ran."""
+    if "scoreline.llm.clients" in sys.modules:
+        sys.modules["scoreline.llm.clients"].close_thread_loop()
+
+
 class JobQueue:
     """The Huey instance with scoreline's tasks registered on it."""
 
@@ -76,6 +85,7 @@ class JobQueue:
         self.predict_task = task(self._predict)
         self.score_task = task(self._score)
         self.huey.signal(signals.SIGNAL_ERROR)(self._record_failure)
+        self.huey.on_shutdown("scoreline-close-job-loop")(_close_job_loop)
         _quiet_database_tracebacks()
 
     def _lease(self, name: str) -> AbstractContextManager[bool]:
@@ -85,16 +95,15 @@ class JobQueue:
     def _predict(self, match_id: str, now: datetime | None = None) -> dict[str, Any]:
         # The pipeline (the openai SDK, numpy, scipy) loads with the first job: an idle
         # worker stays small.
-        from scoreline.predict import PredictRefusedError, predict_match
+        from scoreline.predict import PredictRefusedError
+        from scoreline.predict.job import run_predict
 
         with self._lease(f"predict-{match_id}") as held:
             if not held:
                 log.info("predict %s: another worker holds the lock; skipped", match_id)
                 return {"match_id": match_id, "skipped": "locked"}
             try:
-                summary = asyncio.run(
-                    predict_match(self.db, self.config, match_id, now=now or utc_now())
-                )
+                summary = run_predict(self.db, self.config, match_id, now=now or utc_now())
             except PredictRefusedError as exc:  # kicked off meanwhile: nothing to retry
                 log.warning("predict %s refused: %s", match_id, exc)
                 return {"match_id": match_id, "refused": str(exc)}
@@ -137,12 +146,16 @@ class JobQueue:
     def run_pending(self) -> int:
         """Execute every job waiting in the queue, in this thread; returns how many ran.
 
-        For one-process use (the demo, tests): the worker is the normal consumer.
+        For one-process use (the demo, tests): the worker is the normal consumer. The jobs
+        share this thread's job loop, closed when the queue is empty.
         """
         ran = 0
-        while (task := self.huey.dequeue()) is not None:
-            self.huey.execute(task)
-            ran += 1
+        try:
+            while (task := self.huey.dequeue()) is not None:
+                self.huey.execute(task)
+                ran += 1
+        finally:
+            _close_job_loop()
         return ran
 
     def _enqueued_lately(self, job: str) -> bool:
