@@ -23,6 +23,7 @@ from typer.main import get_command
 
 from scoreline.commands.common import STATE, ConfigOpt, print_error
 from scoreline.errors import ScorelineError
+from scoreline.heap import long_lived
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class LazyCommand:
     def load(self, name: str) -> Any:
         """The click command (or group) of the target, imported now."""
         module, attribute = self.target.split(":")
-        obj = getattr(import_module(module), attribute)
+        with long_lived():
+            obj = getattr(import_module(module), attribute)
         if not isinstance(obj, typer.Typer):
             app = typer.Typer(pretty_exceptions_enable=False, add_completion=False)
             app.command(name)(obj)

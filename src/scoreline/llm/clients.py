@@ -9,14 +9,14 @@ first used on, so a pool is tied to one loop: a ``JobLoop`` is one loop per work
 with its pool, kept for the thread's life and closed when the worker stops. A client is
 keyed by everything it is built from (base URL, key, timeout, concurrency): a configuration
 changed between jobs gets a new client, and the one it replaces is closed once no registry
-holds it. After the process's first job the long-lived heap is frozen (``_settle_heap``).
+holds it. After the process's first job the long-lived heap is frozen
+(``heap.freeze_after_first_job``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import gc
 import ssl
 import threading
 from collections.abc import Coroutine
@@ -28,6 +28,7 @@ import httpx2
 import openai
 
 from scoreline.config import ProviderConfig
+from scoreline.heap import freeze_after_first_job
 
 __all__ = ["ClientPool", "JobLoop", "close_thread_loop", "new_client", "thread_loop"]
 
@@ -116,23 +117,6 @@ class ClientPool:
             await entry.client.close()
 
 
-_settled = threading.Event()
-
-
-def _settle_heap() -> None:
-    """Once per process, after its first job: collect, then freeze what is left.
-
-    The pipeline's modules and caches (the SDK's types above all) are hundreds of thousands
-    of objects that live as long as the process; left to the collector, every full
-    collection walks them, one ~200 ms pause in the middle of some job. Frozen, they are
-    never scanned again; what later jobs allocate is collected as usual.
-    """
-    if not _settled.is_set():
-        _settled.set()
-        gc.collect()
-        gc.freeze()
-
-
 class JobLoop:
     """One event loop kept open across jobs, with the client pool that lives on it."""
 
@@ -145,7 +129,7 @@ class JobLoop:
         try:
             return self._runner.run(job)
         finally:
-            _settle_heap()
+            freeze_after_first_job()
 
     def close(self) -> None:
         """Close the pool's clients on their loop, then the loop."""
