@@ -114,7 +114,7 @@ def _predict_through_queue(
             while not done.done():
                 if progress is not None:
                     progress(count_predictions(queue.db, ids), expected)
-                wait([done], timeout=0.2)  # returns as soon as the batch is done
+                wait([done], timeout=0.5)  # returns as soon as the batch is done
             done.result()
     if progress is not None:
         progress(count_predictions(queue.db, ids), expected)
