@@ -54,7 +54,7 @@ def write_demo_config(directory: Path, base_url: str) -> Path:
         if fallback:
             lines.append(f'fallback = "{fallback}"')
         if model_id == "deepseek-r1-0528-syn":
-            lines.append("timeout_s = 0.5")
+            lines.append("timeout_s = 0.3")
         tables.append("\n".join(lines))
     path = directory / "scoreline.toml"
     path.write_text(
