@@ -2,15 +2,18 @@
 
 Usage::
 
-    .venv/bin/python bench/leaderboard.py [--dir DIR] [--pg URL | --no-pg] [--repeat N]
+    .venv/bin/python bench/leaderboard.py [--dir DIR [--reuse]] [--pg URL | --no-pg] [--repeat N]
 
 Seeds a migrated SQLite file (and, unless ``--no-pg``, a PostgreSQL schema of its own,
 dropped afterwards) with ``INSERT ... SELECT`` from a generated sequence, so seeding takes
-seconds; then times ``scoreline.scoring.ranking.leaderboard`` with and without bootstrap
-intervals, unfiltered and filtered by season, and prints the best and median of ``--repeat``
-runs. Every case computes all the figures: points, RPS, Brier, log loss, accuracy of the
-most likely outcome, skill vs the market (``model-00`` stands in for it), and, with
-intervals, the points and RPS intervals, skill intervals, rank intervals and ``p_first``
+seconds, and builds the per-model leaderboard summaries (``store.board_summaries``: the
+bulk load bypasses the score job, which keeps them current); with ``--dir`` and
+``--reuse`` an SQLite file seeded by an earlier run is migrated and used as it is. Then
+times ``scoreline.scoring.ranking.leaderboard`` with and without bootstrap intervals,
+unfiltered and filtered by season, and prints the best and median of ``--repeat`` runs.
+Every case computes all the figures: points, RPS, Brier, log loss, accuracy of the most
+likely outcome, skill vs the market (``model-00`` stands in for it), and, with intervals,
+the points and RPS intervals, skill intervals, rank intervals and ``p_first``
 (1000 resamples, seed 0).
 
 The points are deterministic pseudo-random draws whose hit rates rise with the model number,
@@ -35,6 +38,7 @@ from sqlalchemy import text
 
 from scoreline.scoring.ranking import leaderboard
 from scoreline.store import Database
+from scoreline.store.board_summaries import refresh_board
 
 MODELS = 50
 MATCHES = 20_000
@@ -165,15 +169,24 @@ CASES: list[tuple[str, dict[str, object]]] = [
 
 
 def run(
-    engine: str, db: Database, seed: Callable[[Database], None], repeat: int
+    engine: str, db: Database, seed: Callable[[Database], None] | None, repeat: int
 ) -> list[list[str]]:
-    """Seed ``db`` and time every case on it."""
+    """Seed ``db`` (unless ``seed`` is None), build its summaries and time every case on it."""
     started = time.perf_counter()
-    seed(db)
+    if seed is not None:
+        seed(db)
     seeded = time.perf_counter() - started
+    started = time.perf_counter()
+    refreshed = refresh_board(db)
+    built = time.perf_counter() - started
     with db.session() as session:
         count = session.execute(text("SELECT count(*) FROM predictions")).scalar_one()
-    print(f"{engine}: seeded {count:,} predictions in {seeded:.1f} s", file=sys.stderr)
+    how = "reused" if seed is None else f"seeded in {seeded:.1f} s"
+    print(
+        f"{engine}: {count:,} predictions {how}, summaries of {refreshed} models built in "
+        f"{built:.1f} s",
+        file=sys.stderr,
+    )
     lines = []
     for label, options in CASES:
         best, median, n_rows = _time(db, repeat, **options)
@@ -203,16 +216,21 @@ def main() -> None:
     parser.add_argument("--pg", default=DEFAULT_PG, help="PostgreSQL URL (own schema, dropped).")
     parser.add_argument("--no-pg", action="store_true", help="Skip PostgreSQL.")
     parser.add_argument("--repeat", type=int, default=5, help="Runs per case.")
+    parser.add_argument(
+        "--reuse", action="store_true", help="With --dir: use the file an earlier run seeded."
+    )
     args = parser.parse_args()
     lines: list[list[str]] = []
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.dir or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "bench-leaderboard.db"
-        path.unlink(missing_ok=True)
+        reuse = args.reuse and args.dir is not None and path.exists()
+        if not reuse:
+            path.unlink(missing_ok=True)
         db = Database(f"sqlite:///{path}")
         db.upgrade()
-        lines += run("SQLite", db, seed_sqlite, args.repeat)
+        lines += run("SQLite", db, None if reuse else seed_sqlite, args.repeat)
         db.dispose()
     if not args.no_pg:
         lines += _postgres(args.pg, args.repeat)

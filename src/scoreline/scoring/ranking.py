@@ -1,10 +1,12 @@
 """The leaderboard: models ranked on their scored predictions, with bootstrap intervals.
 
-The counting is one SQL ``GROUP BY`` (``scoreline.store.leaderboard_totals``); this module turns
-the counts into rates, ranks the models and adds a 95 % percentile bootstrap interval for
-each model's average points. The interval resamples MATCHES, the same resamples for every
-model (paired), so two models' intervals describe the same uncertainty about which matches
-happened to be played.
+The counts and per-match values come from the per-model summaries
+(``scoreline.store.board_arrays``) or, while a change is not in them yet, from one SQL
+``GROUP BY`` over the predictions (``scoreline.store.leaderboard_totals``, the same
+figures); this module turns the counts into rates, ranks the models and adds a 95 %
+percentile bootstrap interval for each model's average points. The interval resamples
+MATCHES, the same resamples for every model (paired), so two models' intervals describe
+the same uncertainty about which matches happened to be played.
 
 Rates are exact ratios of integer counts, so equal records compare equal and share a rank
 (1, 2, 2, 4) on SQLite and PostgreSQL alike.
@@ -40,7 +42,9 @@ from scoreline.scoring.board_metrics import (
 from scoreline.scoring.bootstrap import _percentile_bounds, _resampled_means
 from scoreline.scoring.forecast_matrix import PROBABILITY_SCALE, ForecastMatrix, build_matrix
 from scoreline.scoring.points import rule_name
+from scoreline.scoring.probabilities import outcome_index
 from scoreline.store import Database, LeaderboardFilters, ModelTotals, leaderboard_totals
+from scoreline.store.board_arrays import BoardArrays, board_arrays
 from scoreline.store.outcomes import MatchOutcome, match_outcomes
 from scoreline.store.scores import PROBABILITY_SCALE as STORE_PROBABILITY_SCALE
 
@@ -279,12 +283,25 @@ def rank_models(
     """
     if sort not in SORT_KEYS:
         raise ValueError(f"sort must be one of {', '.join(SORT_KEYS)}, got {sort!r}")
-    options = options or BoardOptions()
-    if not intervals:
-        options = replace(options, n_resamples=0)
     if not totals:
         return []
-    matrix: ForecastMatrix = build_matrix(totals, outcomes)
+    matrix = build_matrix(totals, outcomes)
+    return _rank(totals, matrix, sort, intervals, options or BoardOptions(), draw_goal_difference)
+
+
+def _rank(
+    totals: Sequence[ModelTotals],
+    matrix: ForecastMatrix,
+    sort: str,
+    intervals: bool,
+    options: BoardOptions,
+    draw_goal_difference: bool,
+) -> list[LeaderboardRow]:
+    """``rank_models`` on the matrix of ``totals`` (one row per entry, same order)."""
+    if not totals:
+        return []
+    if not intervals:
+        options = replace(options, n_resamples=0)
     scored = [t.scored for t in totals]
     board = probability_board(matrix, scored, options, points=intervals)
     rule = rule_name(draw_goal_difference)
@@ -306,6 +323,17 @@ def rank_models(
     if sort in POINT_SORTS:
         return _point_ranking(rows, totals, sort, ranked, means)
     return _probability_ranking(rows, sort, board)
+
+
+def _summary_matrix(board: BoardArrays) -> ForecastMatrix:
+    """The forecast matrix of the summaries' arrays (what ``build_matrix`` lays out)."""
+    outcomes = np.full(len(board.match_ids), -1, dtype=np.int64)
+    known = board.home_goals >= 0
+    outcomes[known] = outcome_index(board.home_goals[known], board.away_goals[known])
+    model_ids = tuple(t.model_id for t in board.totals)
+    return ForecastMatrix(
+        model_ids, board.match_ids, board.points, board.probabilities, outcomes, board.odds
+    )
 
 
 def leaderboard(
@@ -347,10 +375,13 @@ def leaderboard(
     if sort not in SORT_KEYS:
         raise ValueError(f"sort must be one of {', '.join(SORT_KEYS)}, got {sort!r}")
     filters = LeaderboardFilters(competition, season, since, until, include_after_kickoff)
+    options = BoardOptions(min_matches, market_id, betting, LEADERBOARD_RESAMPLES, LEADERBOARD_SEED)
+    rule = draw_goal_difference  # from the summaries; else read from the predictions:
+    summary = board_arrays(db, filters, with_odds=betting)
+    if summary is not None:
+        return _rank(summary.totals, _summary_matrix(summary), sort, intervals, options, rule)
     totals = leaderboard_totals(db, filters, with_probabilities=True)
     outcomes = match_outcomes(db, filters) if totals else []
-    options = BoardOptions(min_matches, market_id, betting, LEADERBOARD_RESAMPLES, LEADERBOARD_SEED)
-    rule = draw_goal_difference
     return rank_models(
         totals, outcomes, sort=sort, intervals=intervals, options=options, draw_goal_difference=rule
     )

@@ -42,6 +42,9 @@ DEFAULT_RESAMPLES = 1000
 """Bootstrap resamples and permutations unless the caller asks for another number."""
 CELLS_PER_CHUNK = 1_000_000
 """Resamples x matches drawn at once: bounds memory on a million-prediction leaderboard."""
+ROW_BY_ROW_MATCHES = 2048
+"""From this many matches a resample's counts are taken row by row (a quarter faster on a
+20,000-match leaderboard than one count over offset rows; the same counts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,11 @@ def resample_counts(rng: np.random.Generator, *, size: int, n_matches: int) -> N
     ``(size, n_matches)``: every bootstrap here draws through this one function, so two
     bootstraps with the same seed and match count draw the same resamples."""
     picks = rng.integers(0, n_matches, size=(size, n_matches))
+    if n_matches >= ROW_BY_ROW_MATCHES:  # one cache-sized count per resample: no offsets
+        counts = np.empty((size, n_matches), dtype=np.int64)
+        for row, drawn in zip(counts, picks, strict=True):
+            row[:] = np.bincount(drawn, minlength=n_matches)
+        return counts
     flat = (picks + (np.arange(size) * n_matches)[:, np.newaxis]).ravel()
     return np.bincount(flat, minlength=size * n_matches).reshape(size, n_matches)
 

@@ -2,7 +2,8 @@
 
 The store reads the match and its predictions, hands them to the scoring rule (which lives
 in ``scoreline.scoring``, above the store) and writes what the rule decided: quotas, points,
-voids, or predictions put back to pending.
+voids, or predictions put back to pending. The leaderboard's per-model summaries
+(``board_summaries``) are brought up to date in the same transaction.
 """
 
 from __future__ import annotations
@@ -124,6 +125,14 @@ def _write_points(session: Session, rows: Sequence[PointsRow], now: datetime) ->
     return len(rows)
 
 
+def refresh_board_summaries(session: Session) -> int:
+    """``board_summaries.refresh_summaries``, imported on first use: it loads numpy, which
+    ``import scoreline.store`` must not."""
+    from scoreline.store.board_summaries import refresh_summaries
+
+    return refresh_summaries(session)
+
+
 def settle_match(db: Database, match_id: str, rule: SettleRule, *, now: datetime) -> Settled:
     """Apply the scoring rule to one match and write its decision, in one transaction.
 
@@ -150,4 +159,5 @@ def settle_match(db: Database, match_id: str, rule: SettleRule, *, now: datetime
         voided = void_predictions(session, match_id, now) if decided.void else 0
         unscored = unscore_predictions(session, match_id) if decided.unscore else 0
         written = _write_points(session, decided.points, now)
+        refresh_board_summaries(session)
     return Settled(match=match, written=written, voided=voided, unscored=unscored)

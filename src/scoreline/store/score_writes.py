@@ -5,7 +5,8 @@ transaction per match. A backtest reveals a week of results at once and scored t
 way, 380 transactions a season with a handful of statements each. ``settle_matches`` does
 the same for a batch: one read of the matches, one of all their predictions, then one
 executemany per kind of write (quotas, points), in one transaction. The rule sees exactly
-what ``settle_match`` would show it, match by match, in the order given.
+what ``settle_match`` would show it, match by match, in the order given; the leaderboard's
+summaries are refreshed once, at the end.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from scoreline.store.points import (
     PointsRow,
     Settled,
     SettleRule,
+    refresh_board_summaries,
     unscore_predictions,
     void_predictions,
 )
@@ -162,4 +164,5 @@ def settle_matches(
             settled.append(Settled(match, len(decided.points), voided, unscored))
         _write_quotas(session, quotas)
         _write_points(session, points)
+        refresh_board_summaries(session)
     return settled

@@ -321,6 +321,8 @@ class JobLock(Base):
     expires_at: Mapped[datetime]
 
 
-# The data sources' tables (migration 0007) and the operations' (0009) share the metadata.
+# The data sources' tables (migration 0007), the operations' (0009) and the leaderboard
+# summaries' (0011) share the metadata.
+from scoreline.store import board_tables as _board_tables  # noqa: E402, F401
 from scoreline.store import operation_tables as _operation_tables  # noqa: E402, F401
 from scoreline.store import source_tables as _source_tables  # noqa: E402, F401
