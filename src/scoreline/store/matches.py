@@ -11,9 +11,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from scoreline.store.db import Database, rowcount
@@ -262,8 +262,11 @@ def upsert_matches(db: Database, records: Sequence[MatchRecord], *, now: datetim
     """
     with db.session() as session:
         plan = _plan(records, _existing(session, [r.id for r in records]), now)
+        # Core, not ORM, inserts: the same executemany without the ORM's per-row bookkeeping
+        # (a fifth of an import of ten thousand matches).
+        table = cast(Table, Match.__table__)
         for chunk in _chunks(plan.inserts):
-            session.execute(insert(Match), list(chunk))
+            session.execute(insert(table), list(chunk))
         if plan.updates:
             # ORM bulk UPDATE by primary key: one executemany, not one statement per row.
             session.execute(update(Match), plan.updates)
