@@ -18,8 +18,9 @@ the command line does, costs nothing, and ``from scoreline import Registry`` loa
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from scoreline.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from scoreline.config import Config, ConfigError, load_config
@@ -59,14 +60,4 @@ _HOMES = {
 """Each public name and the module that defines it."""
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'scoreline' has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names("scoreline", _HOMES, __all__, globals())

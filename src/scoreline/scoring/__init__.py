@@ -12,8 +12,9 @@ for SciPy, and the score job does not load Dixon-Coles.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from scoreline.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from scoreline.scoring.bootstrap import bootstrap_mean_ci, bootstrap_mean_ci_many
@@ -156,14 +157,4 @@ _HOMES = {
 """Each public name and the module that defines it."""
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'scoreline.scoring' has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names("scoreline.scoring", _HOMES, __all__, globals())
