@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import importlib
 import pkgutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -20,9 +24,43 @@ def _isort_key(name: str) -> tuple[int, str]:
 def test_all_is_sorted_and_complete() -> None:
     names = scoreline.store.__all__
     assert names == sorted(names, key=_isort_key)
-    public = {n for n in vars(scoreline.store) if not n.startswith("_")}
-    modules = {m.name for m in pkgutil.iter_modules(scoreline.store.__path__)}
-    assert public - modules - {"annotations"} == set(names)
+    assert len(set(names)) == len(names)
+    for name in names:
+        home = importlib.import_module(scoreline.store._HOMES[name])
+        assert getattr(scoreline.store, name) is getattr(home, name), name
+    assert dir(scoreline.store) == sorted(names)
+    with pytest.raises(AttributeError, match="has no attribute 'nothing_here'"):
+        _ = scoreline.store.nothing_here  # type: ignore[attr-defined]
+
+
+def test_stub_lists_the_same_names_from_the_same_homes() -> None:
+    """``__init__.pyi`` is what type checkers see: it must match what the package loads."""
+    stub = ast.parse((Path(scoreline.store.__file__).parent / "__init__.pyi").read_text())
+    imported = {
+        alias.name: node.module
+        for node in stub.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported == scoreline.store._HOMES
+    declared = next(n for n in stub.body if isinstance(n, ast.Assign))
+    assert ast.literal_eval(declared.value) == scoreline.store.__all__
+
+
+def test_a_name_loads_only_its_home() -> None:
+    """``import-matches`` pays for the matches and their tables, not every query module."""
+    code = (
+        "import sys\n"
+        "from scoreline.store import import_matches\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('scoreline.store.'))\n"
+        "print(' '.join(loaded))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "scoreline.store.matches" in out
+    for heavy in ("attempt_stats", "batches", "history", "browse", "snapshots"):
+        assert f"scoreline.store.{heavy}" not in out
 
 
 def test_every_module_declares_all() -> None:
