@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,8 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 """Largest file read (the bundled seasons are a few hundred kilobytes)."""
 _ID_FORBIDDEN = "/\\?#"
 """Characters a match id may not hold: it is a path segment of the match's page."""
+_ID_FORBIDDEN_SET = frozenset(_ID_FORBIDDEN)
+_GOAL_NUMBERS = {str(n): n for n in range(MAX_GOALS + 1)}  # goals as written; "007" reads slowly
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,17 +81,23 @@ class MatchRecord:
     odds_away: float | None
 
     def values(self) -> dict[str, Any]:
-        """Return the row as a ``{column: value}`` dict."""
-        return {f.name: getattr(self, f.name) for f in fields(MatchRecord)}
+        """Return the row as a ``{column: value}`` dict (called once per row on import)."""
+        return dict(zip(_RECORD_FIELDS, _record_values(self), strict=True))
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(MatchRecord))
+_record_values = attrgetter(*_RECORD_FIELDS)
 
 
 class _Row:
     """One raw CSV row plus the problems found while reading it."""
 
-    def __init__(self, where: str, raw: dict[str, str | None]) -> None:
+    def __init__(self, where: str, raw: dict[str, str], extra: int = 0) -> None:
         self.where = where
-        self.raw = {k: (v or "").strip() for k, v in raw.items() if k is not None}
+        self.raw = raw
         self.problems: list[str] = []
+        if extra > 0:
+            self.problem("row", f"{extra} more field(s) than the header")
 
     def problem(self, field: str, message: str) -> None:
         self.problems.append(f"{self.where}: {field}: {message}")
@@ -175,6 +184,7 @@ def _read_status(row: _Row, goals: tuple[int | None, int | None]) -> str:
 
 
 def _read_row(row: _Row) -> MatchRecord | None:
+    """Every check, with its message; ``_fast_record`` may accept no row that this refuses."""
     for field in _TEXT:
         row.check_text(field)
     match_id = row.text("match_id")
@@ -208,28 +218,98 @@ def _read_row(row: _Row) -> MatchRecord | None:
     )
 
 
-def _rows(path: Path, reader: csv.DictReader[str]) -> Iterator[tuple[int, _Row]]:
+class _Layout:
+    """Where each column sits in a row, from the stripped header (a repeated name: its last)."""
+
+    def __init__(self, path: Path, header: list[str]) -> None:
+        missing = [name for name in REQUIRED_COLUMNS if name not in header]
+        if missing:
+            raise MatchImportError([f"{path}:1: header: missing column {n}" for n in missing])
+        self.width = len(header)
+        self.index = {name: i for i, name in enumerate(header)}
+        self.distinct = tuple(self.index.values())
+        self.simple = len(self.distinct) == self.width
+        self.required = itemgetter(*(self.index[name] for name in REQUIRED_COLUMNS))
+        self.status = self.index.get("status")
+
+    def raw(self, row: list[str]) -> dict[str, str]:
+        """The stripped ``{column: value}`` of a row; a column the row lacks is empty."""
+        return {name: (row[i] if i < len(row) else "").strip() for name, i in self.index.items()}
+
+
+def _fast_record(row: list[str], layout: _Layout, kicks: dict[str, datetime]) -> MatchRecord | None:
+    """A full-width row's record if cheap checks pass (``_read_row`` gives the same), else None.
+
+    None leaves a row with a problem, or a rare valid form (goals ``007``), to ``_read_row``.
+    """
+    (match_id, comp, name, season, kick, home, away, home_goals, away_goals,
+     odds_home, odds_draw, odds_away) = map(str.strip, layout.required(row))  # fmt: skip
+    texts = (match_id, comp, name, season, home, away)
+    if (
+        not (match_id and comp and season and home and away)
+        or home == away
+        or max(map(len, texts)) > MAX_TEXT
+        or not "".join(texts).isprintable()  # printable exactly when every value is
+        or not _ID_FORBIDDEN_SET.isdisjoint(match_id)
+    ):
+        return None
+    kickoff = kicks.get(kick)
+    if kickoff is None:
+        try:
+            kickoff = kicks[kick] = parse_kickoff(kick)  # kick-offs repeat: parse each once
+        except ValueError:
+            return None
+    scores = _fast_scores(home_goals, away_goals, odds_home, odds_draw, odds_away)
+    if scores is None:
+        return None
+    status = row[layout.status].strip().lower() if layout.status is not None else ""
+    if not status:
+        status = "scheduled" if scores[0] is None else "finished"
+    elif status not in MATCH_STATUSES or (status == "finished" and scores[0] is None):
+        return None
+    return MatchRecord(match_id, comp, name or None, season, kickoff, home, away, status, *scores)
+
+
+def _fast_scores(home: str, away: str, *odds_text: str) -> tuple[Any, ...] | None:
+    """Goals (both or neither) and odds (all three or none) read as the detailed checks do."""
+    goals = (_GOAL_NUMBERS.get(home), _GOAL_NUMBERS.get(away)) if home or away else (None, None)
+    if None in goals and (home or away):
+        return None
+    if not any(odds_text):
+        return (*goals, None, None, None)
+    try:
+        odds = tuple(map(float, odds_text))
+    except ValueError:
+        return None
+    # A chained comparison is False for nan, so this is ``isfinite`` and above 1 for each.
+    if 1.0 < odds[0] < math.inf and 1.0 < odds[1] < math.inf and 1.0 < odds[2] < math.inf:
+        return goals + odds
+    return None
+
+
+def _rows(path: Path, reader: Any, layout: _Layout) -> Iterator[tuple[int, list[str]]]:
     """Each non-blank row with the line it starts on (a quoted field may span lines).
 
     Raises:
-        MatchImportError: The text is not CSV (a NUL byte, a field over the csv limit).
+        MatchImportError: Not CSV (a NUL byte, a field over the csv limit), said of the line
+            after the last row read, or after the first empty line read since that row.
     """
-    while True:
-        try:
-            raw = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            line = reader.line_num + 1
-            raise MatchImportError([f"{path}:{line}: file: not a readable CSV ({exc})"]) from None
-        values = [v for v in raw.values() if isinstance(v, str)]
-        if not any(v.strip() for v in values):
-            continue  # blank line
-        line = reader.line_num - sum(v.count("\n") for v in values)  # where the row starts
-        row = _Row(f"{path}:{line}", raw)
-        if None in raw:
-            row.problem("row", f"{len(raw[None])} more field(s) than the header")
-        yield line, row
+    seen, after_row = reader.line_num, True
+    simple, width, distinct = layout.simple, layout.width, layout.distinct
+    try:
+        for row in reader:
+            if not row:
+                seen, after_row = (reader.line_num, False) if after_row else (seen, False)
+                continue
+            seen, after_row = reader.line_num, True
+            size = len(row)  # a short row: its values; a long one: not the extra fields
+            text = "".join(
+                row if simple and size <= width else [row[i] for i in distinct if i < size]
+            )
+            if text and not text.isspace():  # else a blank line
+                yield seen - text.count("\n"), row
+    except csv.Error as exc:
+        raise MatchImportError([f"{path}:{seen + 1}: file: not a readable CSV ({exc})"]) from None
 
 
 def _decode(path: Path) -> str:
@@ -253,14 +333,6 @@ def _decode(path: Path) -> str:
         ) from None
 
 
-def _header(path: Path, reader: csv.DictReader[str]) -> None:
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        raise MatchImportError([f"{path}:1: header: missing column {n}" for n in missing])
-    reader.fieldnames = header
-
-
 def read_matches_csv(path: Path) -> list[MatchRecord]:
     """Read and validate a whole matches CSV.
 
@@ -275,27 +347,34 @@ def read_matches_csv(path: Path) -> list[MatchRecord]:
             header columns, bad dates, goals, odds, statuses, empty or unsafe text, duplicate
             ids).
     """
-    reader = csv.DictReader(io.StringIO(_decode(path), newline=""))
+    reader = csv.reader(io.StringIO(_decode(path), newline=""))
     try:
-        _header(path, reader)
+        layout = _Layout(path, [name.strip() for name in next(reader, None) or []])
     except csv.Error as exc:  # a NUL byte, a field over the csv module's limit
         raise MatchImportError([f"{path}:1: header: not a readable CSV ({exc})"]) from None
-    return _read_records(path, reader)
+    return _read_records(path, reader, layout)
 
 
-def _read_records(path: Path, reader: csv.DictReader[str]) -> list[MatchRecord]:
+def _read_records(path: Path, reader: Any, layout: _Layout) -> list[MatchRecord]:
+    """Every record, or every problem: cheap checks first, the detailed ones for the rest."""
     problems: list[str] = []
     records: list[MatchRecord] = []
     first_line: dict[str, int] = {}
-    for line, row in _rows(path, reader):
-        record = _read_row(row)
-        match_id = row.raw.get("match_id", "")
+    kicks: dict[str, datetime] = {}
+    for line, raw in _rows(path, reader, layout):
+        extra = len(raw) - layout.width
+        record = _fast_record(raw, layout, kicks) if extra == 0 else None
+        if record is None:  # a problem, or a rare valid form: the detailed checks decide
+            row = _Row(f"{path}:{line}", layout.raw(raw), extra)
+            record, found, match_id = _read_row(row), row.problems, row.raw.get("match_id", "")
+        else:
+            found, match_id = [], record.id
         if match_id in first_line:
-            row.problem("match_id", f"duplicate of line {first_line[match_id]}")
+            found.append(f"{path}:{line}: match_id: duplicate of line {first_line[match_id]}")
         elif match_id:
             first_line[match_id] = line
-        problems.extend(row.problems)
-        if record is not None and not row.problems:
+        problems.extend(found)
+        if record is not None and not found:
             records.append(record)
     if problems:
         raise MatchImportError(problems)
