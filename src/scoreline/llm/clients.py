@@ -2,7 +2,8 @@
 
 Opening a client per job costs every job its TCP (and TLS) connects and the clients' set-up:
 with 42 models at sandbox latencies that is a visible share of a job's CPU. A ``ClientPool``
-keeps one client per provider open across registries, so connections stay in its pool.
+keeps its clients open across registries (the registry takes one per model), so
+connections stay in their pools.
 
 An ``AsyncOpenAI`` client (its ``httpx2`` connection pool) belongs to the event loop it was
 first used on, so a pool is tied to one loop: a ``JobLoop`` is one loop per worker thread,
@@ -77,14 +78,15 @@ class _Entry:
 
 @dataclass
 class ClientPool:
-    """One open client per provider name, shared by the registries of one event loop."""
+    """One open client per name (the registry's: provider and model), shared by the
+    registries of one event loop."""
 
     _entries: dict[str, _Entry] = field(default_factory=dict)
     _retired: list[_Entry] = field(default_factory=list)
 
     def acquire(self, name: str, provider: ProviderConfig, key: str | None) -> openai.AsyncOpenAI:
-        """The provider's open client, built on first use or when its settings changed;
-        ``release`` it when done."""
+        """The open client of ``name``, built on first use or when the provider's settings
+        changed; ``release`` it when done."""
         fingerprint = _fingerprint(provider, key)
         entry = self._entries.get(name)
         if entry is None or entry.fingerprint != fingerprint:

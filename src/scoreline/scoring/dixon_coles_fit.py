@@ -29,6 +29,7 @@ from scipy.optimize import minimize
 from scipy.special import gammaln
 
 from scoreline.scoring.extras import DIXON_COLES_KERNELS, import_lean
+from scoreline.scoring.goals import _poisson_pmf
 
 __all__ = [
     "DixonColesFit",
@@ -317,9 +318,6 @@ def _reference_grid(
     n = (params.size - 2) // 2
     mean_h = np.exp(params[-2] + params[home] + params[away + n])
     mean_a = np.exp(params[away] + params[home + n])
-    goals = np.arange(max_goals)
-    pmf_h = np.exp(goals * np.log(mean_h) - mean_h - gammaln(goals + 1))
-    pmf_a = np.exp(goals * np.log(mean_a) - mean_a - gammaln(goals + 1))
-    matrix = np.outer(pmf_h, pmf_a)
+    matrix = np.outer(_poisson_pmf(mean_h, max_goals - 1), _poisson_pmf(mean_a, max_goals - 1))
     matrix[:2, :2] *= _low_score_factors(mean_h, mean_a, params[-1])[:2, :2]
     return np.asarray(matrix / matrix.sum(), dtype=float)

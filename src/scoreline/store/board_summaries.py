@@ -19,7 +19,7 @@ and writes the summaries with one executemany. On PostgreSQL it first locks the 
 rows of the logged models, in model-id order, and only then takes their logged changes, so
 two refreshes of one model run one after the other and two refreshes never wait for each
 other in a cycle. This module needs numpy, so ``store.points`` imports it when a refresh
-runs, not when ``scoreline.store`` is imported.
+runs, not when a predict job loads ``store.points`` for the quotas.
 """
 
 from __future__ import annotations
@@ -36,13 +36,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from scoreline.store.board_tables import BoardChange, BoardSummary
-from scoreline.store.db import Database
+from scoreline.store.db import Database, chunks
 from scoreline.store.predictions import is_scored
 from scoreline.store.tables import Prediction
 
 __all__ = ["PackedEntries", "refresh_board", "refresh_summaries"]
 
-_CHUNK = 500  # ids per IN (...)
 TENDENCY, GOAL_DIFF, EXACT, FALLBACK, AFTER_KICKOFF = 1, 2, 4, 8, 16
 """Flag bits of an entry: hits (points of that kind above 0), fallback, after kick-off."""
 NULL_PROBABILITY = (32, 64, 128)
@@ -232,8 +231,8 @@ def _changed_rows(session: Session, changes: Changes) -> dict[str, list[Any]]:
     patched = {model_id: ids for model_id, ids in changes.items() if ids is not None}
     match_ids = sorted(set().union(*patched.values()))
     rows: dict[str, list[Any]] = {model_id: [] for model_id in patched}
-    for start in range(0, len(match_ids), _CHUNK):
-        chunk = Prediction.match_id.in_(match_ids[start : start + _CHUNK])
+    for ids in chunks(match_ids):
+        chunk = Prediction.match_id.in_(ids)
         for row in session.execute(_SCORED.where(chunk, Prediction.model_id.in_(list(patched)))):
             if row.match_id in patched[row.model_id]:
                 rows[row.model_id].append(row[1:])

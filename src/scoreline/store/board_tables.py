@@ -4,7 +4,7 @@ keep their change log.
 They share ``Base.metadata`` with ``tables``, so a database built from the table
 definitions (``store.schema``) has them, triggers included. Packing and refreshing the
 summaries is ``board_summaries``' job (it needs numpy; this module must not, as every
-``import scoreline.store`` loads it).
+use of the tables loads it).
 
 Triggers on ``predictions`` log the (model, match) of every insert, update or delete that
 involves a scored prediction in ``board_changes``: freshness does not rely on every writer

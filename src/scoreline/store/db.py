@@ -7,10 +7,10 @@ migrations ship inside the package, so ``Database.upgrade()`` needs no ``alembic
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -24,7 +24,9 @@ from scoreline.store.schema import create_if_empty
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["MIGRATIONS_DIR", "Database", "normalize_url", "rowcount"]
+__all__ = ["IN_CHUNK", "MIGRATIONS_DIR", "Database", "chunks", "normalize_url", "rowcount"]
+
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 """Alembic script directory shipped inside the package."""
@@ -48,6 +50,16 @@ def normalize_url(url: str) -> URL:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
+
+
+IN_CHUNK = 500
+"""Ids per ``IN (...)``: far below every engine's parameter limit."""
+
+
+def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    """``items`` in slices of ``size``, one ``IN (...)`` each."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def rowcount(result: Result[Any]) -> int:

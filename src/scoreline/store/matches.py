@@ -7,7 +7,7 @@ identical ones alone, so importing the same records twice is a no-op.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
@@ -18,7 +18,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from scoreline.store.bulk import insert_rows
-from scoreline.store.db import Database, rowcount
+from scoreline.store.db import Database, chunks, rowcount
 from scoreline.store.errors import UnknownMatchError
 from scoreline.store.matches_csv import MatchRecord, read_matches_csv
 from scoreline.store.tables import Match, Prediction
@@ -36,7 +36,6 @@ __all__ = [
     "upsert_matches",
 ]
 
-_CHUNK = 500  # ids per IN (...) and rows per INSERT: far below every engine's parameter limit
 # Columns an import owns; quotas and timestamps are never taken from a file.
 _RECORD_COLUMNS = tuple(f.name for f in fields(MatchRecord))
 
@@ -147,16 +146,11 @@ class Reveal:
     """When the result became known (stored as the match's ``updated_at``)."""
 
 
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def match_states(db: Database, match_ids: Sequence[str]) -> dict[str, tuple[str, int]]:
     """Status and number of predictions of each stored match among ``match_ids``."""
     states: dict[str, tuple[str, int]] = {}
     with db.session() as session:
-        for chunk in _chunks(match_ids):
+        for chunk in chunks(match_ids):
             counts = (
                 select(Prediction.match_id, func.count().label("n"))
                 .where(Prediction.match_id.in_(chunk))
@@ -221,7 +215,7 @@ def _existing(session: Session, ids: Sequence[str]) -> dict[str, tuple[Any, ...]
     # A first import meets an empty table: one probe instead of an IN (...) per 500 ids.
     if not ids or session.execute(select(Match.id).limit(1)).first() is None:
         return found
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for row in session.execute(select(*columns).where(Match.id.in_(chunk))):
             found[row[0]] = tuple(row)
     return found

@@ -126,8 +126,8 @@ def _write_points(session: Session, rows: Sequence[PointsRow], now: datetime) ->
 
 
 def refresh_board_summaries(session: Session) -> int:
-    """``board_summaries.refresh_summaries``, imported on first use: it loads numpy, which
-    ``import scoreline.store`` must not."""
+    """``board_summaries.refresh_summaries``, imported on first use: it loads numpy, which a
+    predict job must not pay for (it reaches this module through ``match_quotas``)."""
     from scoreline.store.board_summaries import refresh_summaries
 
     return refresh_summaries(session)

@@ -12,7 +12,7 @@ summaries are refreshed once, at the end.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, cast
@@ -20,7 +20,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from scoreline.store.db import Database
+from scoreline.store.db import Database, chunks
 from scoreline.store.errors import UnknownMatchError
 from scoreline.store.matches import StoredMatch
 from scoreline.store.points import (
@@ -36,7 +36,6 @@ from scoreline.store.tables import Match, Prediction
 
 __all__ = ["SettleRequest", "settle_matches"]
 
-_CHUNK = 500  # ids per IN (...): far below every engine's parameter limit
 _MATCHES = cast(Table, Match.__table__)
 _PREDICTIONS = cast(Table, Prediction.__table__)
 _MATCH_COLUMNS = tuple(Match.__table__.c[f.name] for f in fields(StoredMatch))
@@ -53,18 +52,13 @@ class SettleRequest:
     """Aware UTC; stored as ``scored_at`` and on voided predictions."""
 
 
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
 def _read(
     session: Session, ids: Sequence[str]
 ) -> tuple[dict[str, StoredMatch], dict[str, list[PredictionToScore]]]:
     """The matches and all of their predictions (by id, void ones included)."""
     matches: dict[str, StoredMatch] = {}
     predictions: dict[str, list[PredictionToScore]] = defaultdict(list)
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         query = select(*_MATCH_COLUMNS).where(Match.id.in_(chunk))
         matches.update((row.id, StoredMatch(*row)) for row in session.execute(query))
         query = (
